@@ -1,0 +1,38 @@
+# ohlora: `make demo` sets up and runs the main job; `make test` sets up and runs the tests.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check
+
+.PHONY: setup demo test lint bench browser clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml requirements/base.txt requirements/mediapipe.txt requirements/dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements/base.txt -r requirements/dev.txt
+	$(PIP) install -q --no-deps -r requirements/mediapipe.txt
+	$(PIP) install -q --no-deps -e .
+	touch $@
+
+# Debian's chromium for the real-browser tests (playwright's own browser download does not work here).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+demo: setup
+	$(VENV)/bin/ohlora demo
+
+test: setup browser
+	$(PY) -m pytest -q
+
+lint: setup
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+
+bench: setup
+	$(PY) benchmarks/sample_throughput.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,1 @@
+"""One module per `ohlora` subcommand (discovered automatically, ordered by ORDER)."""

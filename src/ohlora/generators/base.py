@@ -1,0 +1,148 @@
+"""The `Generator` protocol every face generator follows, and the seed-to-latent rule.
+
+Seed rule (fixed, documented, relied on by edit plans): seed `s` means the latent
+`numpy.random.default_rng(s).standard_normal(z_dim).astype(float32)`. `sample_latents(n, s)`
+returns the latents of seeds s, s+1, ..., s+n-1.
+
+Images cross module borders as uint8 arrays N x H x W x 3; latents as float32.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+import torch
+
+from ohlora.errors import OhloraError
+
+SEED_MAX = 2**63 - 1
+
+
+def latent_for_seed(seed: int, z_dim: int) -> np.ndarray:
+    """The z of one seed under the project's seed rule."""
+    if not 0 <= int(seed) <= SEED_MAX:
+        raise OhloraError(f"seed {seed} is out of range: use an integer in 0..{SEED_MAX}")
+    return np.random.default_rng(int(seed)).standard_normal(z_dim).astype(np.float32)
+
+
+def latents_for_seeds(seeds: Iterable[int], z_dim: int) -> np.ndarray:
+    """Stack the z of each seed: float32 (len(seeds), z_dim)."""
+    rows = [latent_for_seed(s, z_dim) for s in seeds]
+    if not rows:
+        return np.zeros((0, z_dim), np.float32)
+    return np.stack(rows)
+
+
+@runtime_checkable
+class Generator(Protocol):
+    """A pretrained face generator seen through the latent spaces it offers.
+
+    `spaces` lists the latent spaces accepted by `synthesize`: always "z"; "w" and "w+" where a
+    mapping network exists. `latent_shape(space)` gives one latent's shape in that space.
+    """
+
+    name: str
+    resolution: int
+    z_dim: int
+    spaces: tuple[str, ...]
+
+    def latent_shape(self, space: str) -> tuple[int, ...]: ...
+
+    def sample_latents(self, n: int, seed: int) -> np.ndarray: ...
+
+    def to_space(self, z: np.ndarray, space: str) -> np.ndarray: ...
+
+    def synthesize(self, latents: np.ndarray, space: str = "z") -> np.ndarray: ...
+
+    def synthesize_torch(self, latents: torch.Tensor, space: str = "z") -> torch.Tensor: ...
+
+
+def to_uint8(images: torch.Tensor) -> np.ndarray:
+    """Map generator output in [-1, 1], N x 3 x H x W, to uint8 N x H x W x 3."""
+    assert images.ndim == 4 and images.shape[1] == 3, images.shape
+    x = ((images.detach().float() + 1.0) * 127.5).round_().clamp_(0, 255)
+    return x.to(torch.uint8).permute(0, 2, 3, 1).contiguous().numpy()
+
+
+class TorchGenerator:
+    """Shared batching and checks for generators built on a torch module.
+
+    Subclasses set name, resolution, z_dim, spaces and implement `_forward(latents, space)`
+    (float tensor in the space's shape -> images in [-1, 1], N x 3 x H x W) and, where they
+    offer w, `_map(z, space)`.
+    """
+
+    name: str
+    resolution: int
+    z_dim: int
+    spaces: tuple[str, ...] = ("z",)
+    batch_size: int = 64
+
+    def latent_shape(self, space: str) -> tuple[int, ...]:
+        self._check_space(space)
+        return (self.z_dim,)
+
+    def _check_space(self, space: str) -> None:
+        if space not in self.spaces:
+            raise OhloraError(
+                f"{self.name} offers latent spaces {', '.join(self.spaces)}, not {space!r}"
+            )
+
+    def _check_latents(self, latents: np.ndarray | torch.Tensor, space: str) -> None:
+        shape = tuple(latents.shape[1:])
+        if latents.ndim < 2 or shape != self.latent_shape(space):
+            raise OhloraError(
+                f"{self.name} expects {space} latents of shape (N, "
+                f"{', '.join(map(str, self.latent_shape(space)))}), got {tuple(latents.shape)}"
+            )
+
+    def sample_latents(self, n: int, seed: int) -> np.ndarray:
+        """z of seeds seed .. seed+n-1 (the project's seed rule)."""
+        return latents_for_seeds(range(int(seed), int(seed) + int(n)), self.z_dim)
+
+    def latents_for_seeds(self, seeds: Sequence[int]) -> np.ndarray:
+        return latents_for_seeds(seeds, self.z_dim)
+
+    def to_space(self, z: np.ndarray, space: str) -> np.ndarray:
+        """Map z latents to `space` (identity for z)."""
+        self._check_space(space)
+        self._check_latents(z, "z")
+        if space == "z":
+            return np.asarray(z, np.float32)
+        out = []
+        with torch.inference_mode():
+            for i in range(0, len(z), self.batch_size):
+                chunk = torch.from_numpy(np.ascontiguousarray(z[i : i + self.batch_size]))
+                out.append(self._map(chunk.float(), space).numpy())
+        return np.concatenate(out).astype(np.float32)
+
+    def _map(self, z: torch.Tensor, space: str) -> torch.Tensor:
+        raise NotImplementedError
+
+    def _forward(self, latents: torch.Tensor, space: str) -> torch.Tensor:
+        raise NotImplementedError
+
+    def synthesize_torch(self, latents: torch.Tensor, space: str = "z") -> torch.Tensor:
+        """Differentiable synthesis: latents -> images in [-1, 1], N x 3 x H x W."""
+        self._check_space(space)
+        self._check_latents(latents, space)
+        return self._forward(latents, space)
+
+    def synthesize(self, latents: np.ndarray, space: str = "z") -> np.ndarray:
+        """Latents (float32, N x latent_shape) -> uint8 images N x H x W x 3, in batches."""
+        self._check_space(space)
+        latents = np.asarray(latents, np.float32)
+        self._check_latents(latents, space)
+        out = []
+        with torch.inference_mode():
+            for i in range(0, len(latents), self.batch_size):
+                chunk = torch.from_numpy(np.ascontiguousarray(latents[i : i + self.batch_size]))
+                out.append(to_uint8(self._forward(chunk, space)))
+        if not out:
+            r = self.resolution
+            return np.zeros((0, r, r, 3), np.uint8)
+        images = np.concatenate(out)
+        assert images.shape[1:] == (self.resolution, self.resolution, 3), images.shape
+        return images

