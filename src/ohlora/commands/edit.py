@@ -1,0 +1,121 @@
+"""`ohlora edit`: steer faces to asked eyes / mouth / pose, one face or a CSV plan of them."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ohlora.commands._args import float_range, int_range
+
+NAME = "edit"
+ORDER = 60
+HELP = "edit faces to asked property values (single face, or a batch CSV plan)"
+DESCRIPTION = """Move a face's latent so that each asked property reaches its target, given in
+normalised units (0 = population mean, 1 = one standard deviation; typical range -3..3),
+leaving unasked properties as they were. The base face is measured, the step is solved on the
+directions' response model, and --refine closed-loop corrections follow.
+
+Single form: --seed S with any of --eyes/--mouth/--pose, --out FILE.png.
+Batch form:  --plan PLAN.csv, --out OUTDIR. PLAN.csv has the header seed,eyes,mouth,pose and
+optionally out; an empty cell means "not asked". Row i (0-based data row) is written to
+OUTDIR/{i:05d}.png unless its out cell names a path (relative paths are inside OUTDIR).
+OUTDIR/edits.csv records each row's seed, targets, measured values and file; rows already
+done with the same values are skipped when the command is run again."""
+EPILOG = """examples:
+  ohlora edit --run runs/a --seed 7 --eyes 1.5 --mouth 0 --pose -1 --out face.png
+  ohlora edit --run runs/a --plan plan.csv --out edits/
+  ohlora edit --directions runs/a/directions --run runs/a --plan plan.csv --out edits/ --refine 0
+"""
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--run",
+        type=Path,
+        required=True,
+        help="run directory (its normalisation, and directions unless --directions)",
+    )
+    p.add_argument(
+        "--directions",
+        type=Path,
+        default=None,
+        help="directions folder or directions.json (default RUN/directions)",
+    )
+    p.add_argument(
+        "--seed",
+        type=int_range(0, 2**63 - 1),
+        default=None,
+        help="single form: the base face's seed (0..2^63-1)",
+    )
+    for prop in ("eyes", "mouth", "pose"):
+        p.add_argument(
+            f"--{prop}",
+            type=float_range(-10, 10),
+            default=None,
+            help=f"single form: target {prop} in normalised units (-10..10; omit to keep)",
+        )
+    p.add_argument("--plan", type=Path, default=None, help="batch form: the CSV plan")
+    p.add_argument(
+        "--out", type=Path, required=True, help="single form: PNG file; batch form: output folder"
+    )
+    p.add_argument(
+        "--refine",
+        type=int_range(0, 10),
+        default=2,
+        help="closed-loop correction rounds (0..10; 0 = open loop)",
+    )
+    p.add_argument(
+        "--size",
+        type=int_range(0, 4096),
+        default=0,
+        help="resize PNGs to SIZE px (bicubic; 0 = the generator's resolution)",
+    )
+    p.add_argument(
+        "--batch", type=int_range(1, 4096), default=64, help="faces edited together (1..4096)"
+    )
+    p.add_argument(
+        "--workers",
+        type=int_range(0, 64),
+        default=2,
+        help="face-analysis worker processes (0 = in-process)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from ohlora.errors import OhloraError
+    from ohlora.vectorfind.batch_edit import edit_plan, save_image
+    from ohlora.vectorfind.plan import read_plan
+
+    if (args.plan is None) == (args.seed is None):
+        raise OhloraError("give either --seed (single form) or --plan (batch form)")
+    from ohlora.session import open_editor
+
+    editor = open_editor(args.run, args.directions, refine=args.refine, workers=args.workers)
+    try:
+        if args.plan is not None:
+            plan = read_plan(args.plan, args.out, editor.d.steered)
+            manifest = edit_plan(editor, plan, args.out, batch=args.batch, size=args.size)
+            print(manifest)
+            return 0
+        targets = {
+            p: np.array([getattr(args, p)], np.float64)
+            for p in ("eyes", "mouth", "pose")
+            if getattr(args, p) is not None
+        }
+        if not targets:
+            raise OhloraError("nothing asked: give at least one of --eyes, --mouth, --pose")
+        lat = editor.base_latents(np.array([args.seed]))
+        res = editor.edit(lat, targets)
+        save_image(res.images[0], args.out, args.size)
+        if res.measured is not None:
+            got = ", ".join(
+                f"{p} {res.measured[0, editor.properties.index(p)]:+.2f}" for p in editor.d.steered
+            )
+            print(f"measured: {got}")
+        print(args.out)
+    finally:
+        if editor.meter is not None:
+            editor.meter.close()
+    return 0

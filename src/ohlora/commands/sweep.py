@@ -1,0 +1,64 @@
+"""`ohlora sweep`: direction finding + generation test over a grid of n and k."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ohlora.commands._args import int_range
+from ohlora.commands.find_directions import _k, add_common
+
+NAME = "sweep"
+ORDER = 80
+HELP = "rerun direction finding and the generation test over a grid of n and k"
+DESCRIPTION = """For every n (first n rows of the store) and k (fraction or count), find directions
+and run the generation test, then write the seed's two tables (SVM accuracy + corr; corr +
+passed) as OUT/sweep.md / .csv / .json and two plots: sum of mean corr and passed count
+against k%, and each property's corr against k%. Each point's directions are kept in
+OUT/n{n}-k{k}/ and a finished point is not recomputed when the sweep is run again."""
+EPILOG = """examples:
+  ohlora sweep --run runs/a --n 2000,4000 --k 0.05,0.1,0.2,0.3 --cases 20
+"""
+
+
+def _ints(text: str) -> list[int]:
+    try:
+        vals = [int(t) for t in text.split(",") if t.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: give integers like 2000,4000") from None
+    if not vals or min(vals) < 20:
+        raise argparse.ArgumentTypeError("each n must be >= 20")
+    return vals
+
+
+def _ks(text: str) -> list[float]:
+    return [_k(t) for t in text.split(",") if t.strip()]
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--run", type=Path, required=True, help="run directory with a sample store")
+    p.add_argument("--n", type=_ints, required=True, help="comma-separated sample counts")
+    p.add_argument(
+        "--k",
+        type=_ks,
+        required=True,
+        help="comma-separated k values (fractions in (0, 0.5] or counts)",
+    )
+    p.add_argument("--cases", type=int_range(1, 100_000), default=20, help="test cases per point")
+    p.add_argument("--protocol", choices=["v7", "v3"], default="v7", help="test protocol")
+    p.add_argument(
+        "--refine",
+        type=int_range(0, 10),
+        default=0,
+        help="closed-loop rounds of the edit (default 0: the directions alone)",
+    )
+    p.add_argument("--workers", type=int_range(0, 64), default=2, help="analysis workers")
+    p.add_argument("--out", type=Path, default=None, help="output folder (default RUN/sweep)")
+    add_common(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ohlora.evaluate.sweep_run import sweep
+
+    print(sweep(args))
+    return 0

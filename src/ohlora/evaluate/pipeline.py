@@ -1,0 +1,89 @@
+"""The generation test for a run directory: open editor and judge, run, write the report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ohlora.evaluate.protocols import PROTOCOLS
+from ohlora.evaluate.report import write_report
+from ohlora.evaluate.runner import run_test
+from ohlora.progress import progress_bar
+from ohlora.store.rundir import RunDir
+from ohlora.vectorfind.edit import Editor
+
+
+def evaluate_run(
+    run: Path,
+    *,
+    cases: int,
+    protocol: str,
+    refine: int,
+    judge: str = "mesh",
+    workers: int = 2,
+    directions: Path | None = None,
+    seed: int = 0,
+    filter_expr: str | None = None,
+    out: Path | None = None,
+    strip: Path | None = None,
+    editor: Editor | None = None,
+    record: bool = True,
+) -> tuple[Path, dict[str, Any]]:
+    """Run the test and write the report; returns (report.md path, summary dict)."""
+    import json
+
+    from ohlora.session import open_editor, open_meter
+
+    proto = PROTOCOLS[protocol]
+    own_editor = editor is None
+    if editor is None:
+        editor = open_editor(run, directions, refine=refine, scorer="mesh", workers=workers)
+    judge_meter = (
+        editor.meter
+        if judge == "mesh" and editor.meter is not None
+        else open_meter(run, judge, workers, editor.d.algorithm)
+    )
+    accept = None
+    if filter_expr:
+        from ohlora.evaluate.accept import accept_by_filter
+
+        accept = accept_by_filter(run, filter_expr)
+    out = out or Path(run) / f"eval-{protocol}"
+    try:
+        with progress_bar() as bar:
+            task = bar.add_task(f"evaluate {protocol}", total=cases)
+            records = run_test(
+                editor,
+                judge_meter,
+                proto,
+                cases,
+                seed=seed,
+                accept=accept,
+                on_case=lambda _r: bar.advance(task),
+            )
+    finally:
+        if judge_meter is not editor.meter:
+            judge_meter.close()
+        if own_editor and editor.meter is not None:
+            editor.meter.close()
+    context = {
+        "run": str(run),
+        "generator": editor.d.generator,
+        "space": editor.d.space,
+        "n": editor.d.params.get("n"),
+        "k": editor.d.params.get("k"),
+        "groups": editor.d.group_by or "none",
+        "filter (bases)": filter_expr or "none",
+        "filter (directions)": editor.d.params.get("filter") or "none",
+        "algorithm": editor.d.algorithm,
+        "refine": editor.refine,
+        "judge": judge,
+        "seed": seed,
+    }
+    report = write_report(out, records, proto, context, strip=strip)
+    summary = json.loads((out / "report.json").read_text())
+    if record:
+        RunDir(run).record_stage(
+            f"evaluate-{protocol}", {**context, "cases": cases, "out": str(out)}
+        )
+    return report, summary

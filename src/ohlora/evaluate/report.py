@@ -1,0 +1,152 @@
+"""Write the generation test's outputs: cases.csv, report.json, report.md and case grids."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+from ohlora.evaluate.figures import grid, save_png
+from ohlora.evaluate.metrics import summarise
+from ohlora.evaluate.protocols import PROPS, V3_CORR, V3_MAE, V7_ABS_CORR, Protocol
+from ohlora.evaluate.runner import CaseRecord
+from ohlora.runinfo import atomic_write_bytes, atomic_write_json, provenance
+
+
+def cases_csv(records: list[CaseRecord]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(
+        [
+            "case",
+            "seed",
+            *[f"corr_{p}" for p in PROPS],
+            *[f"mae_{p}" for p in PROPS],
+            "valid",
+            "total",
+            "pass_v3",
+            "pass_v7",
+        ]
+    )
+    for i, r in enumerate(records):
+        c = r.result
+        w.writerow(
+            [
+                i,
+                r.seed,
+                *[f"{c.corr[p]:.4f}" for p in PROPS],
+                *[f"{c.mae[p]:.4f}" for p in PROPS],
+                c.valid,
+                c.total,
+                int(c.pass_v3),
+                int(c.pass_v7),
+            ]
+        )
+    return buf.getvalue()
+
+
+def write_report(
+    out: Path,
+    records: list[CaseRecord],
+    protocol: Protocol,
+    context: dict[str, Any],
+    strip: Path | None = None,
+) -> Path:
+    """Write the report files into `out`; returns the path of report.md."""
+    out.mkdir(parents=True, exist_ok=True)
+    summary = summarise([r.result for r in records])
+    atomic_write_bytes(out / "cases.csv", cases_csv(records).encode())
+    ranked = sorted(
+        range(len(records)),
+        key=lambda i: -1e9 if _nan(records[i].result.corr_sum) else records[i].result.corr_sum,
+    )
+    best, worst = records[ranked[-1]], records[ranked[0]]
+    cols = len(protocol.pose)
+    save_png(grid(best.images, cols), out / "best_case.png")
+    save_png(grid(worst.images, cols), out / "worst_case.png")
+    report = {
+        "protocol": protocol.name,
+        **summary,
+        "context": context,
+        "provenance": provenance(),
+        "thresholds": {"v3_corr": V3_CORR, "v3_mae": V3_MAE, "v7_abs_corr": V7_ABS_CORR},
+        "best_case_seed": best.seed,
+        "worst_case_seed": worst.seed,
+        "per_case": [
+            {
+                "seed": r.seed,
+                "corr": r.result.corr,
+                "mae": r.result.mae,
+                "valid": r.result.valid,
+                "pass_v3": r.result.pass_v3,
+                "pass_v7": r.result.pass_v7,
+            }
+            for r in records
+        ],
+    }
+    atomic_write_json(out / "report.json", report)
+    md = [f"# Generation test, protocol {protocol.name}", ""]
+    md += [f"- {k}: `{v}`" for k, v in context.items()]
+    md += [
+        "",
+        f"{len(records)} cases x {len(protocol.grid())} asked combinations: eyes "
+        f"{list(protocol.eyes)}, mouth {list(protocol.mouth)}, pose {list(protocol.pose)} "
+        "(normalised units). Measured back with the judge scorer.",
+        "",
+    ]
+    if strip is not None:
+        md += [
+            "## Oh-LoRA strip",
+            "",
+            "One face; top row eyes from closed to open, middle row mouth from closed to "
+            "open, bottom row head pose from left to right.",
+            "",
+            f"![Oh-LoRA strip]({strip.name})",
+            "",
+        ]
+    md += [
+        "## Obedience",
+        "",
+        "| property | mean corr | mean MAE | v3 rule | v7 rule |",
+        "|---|---|---|---|---|",
+    ]
+    for p in PROPS:
+        md.append(
+            f"| {p} | {summary['mean_corr'][p]:.4f} | {summary['mean_mae'][p]:.4f} | "
+            f"corr >= {V3_CORR[p]}, MAE <= {V3_MAE[p]} | abs(corr) >= {V7_ABS_CORR[p]} |"
+        )
+    md += [
+        "",
+        f"Sum of mean corr: **{summary['mean_corr_sum']:.4f}**. Passed (v3 rule): "
+        f"**{summary['passed_v3']} / {len(records)}**; passed (v7 rule): "
+        f"**{summary['passed_v7']} / {len(records)}**. Images with no face found: "
+        f"{summary['faces_lost']}.",
+        "",
+    ]
+    for title, rec, name in (
+        ("Best case", best, "best_case.png"),
+        ("Worst case", worst, "worst_case.png"),
+    ):
+        c = rec.result
+        md += [
+            f"## {title} (seed {rec.seed})",
+            "",
+            "corr "
+            + ", ".join(f"{p} {c.corr[p]:.3f}" for p in PROPS)
+            + "; MAE "
+            + ", ".join(f"{p} {c.mae[p]:.3f}" for p in PROPS),
+            "",
+            "Rows: eyes x mouth as asked (eyes slowest); columns: pose from left to right.",
+            "",
+            f"![{title}]({name})",
+            "",
+        ]
+    md += ["Per-case figures: `cases.csv`; everything as JSON: `report.json`.", ""]
+    path = out / "report.md"
+    atomic_write_bytes(path, "\n".join(md).encode())
+    return path
+
+
+def _nan(x: float) -> bool:
+    return x != x

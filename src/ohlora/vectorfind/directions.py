@@ -1,0 +1,160 @@
+"""A found set of directions, saved as safetensors (vectors, response model) + JSON (the rest).
+
+`Directions` holds one `DirectionSet` per group of faces ("all" when ungrouped; "hhh" ..
+"lll" with grouping). Each set has the unit directions of the steered properties (and of the
+properties to keep still, when asked) and a linear response model `score ≈ B · latent + c`
+for every property, fitted on the same samples: `B @ direction` is how far each normalised
+score moves per unit step, which is how a normalised target becomes a step.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from safetensors.numpy import load_file, save_file
+
+from ohlora.errors import OhloraError
+from ohlora.runinfo import atomic_write_json, provenance
+
+VECTORS_FILE = "directions.safetensors"
+META_FILE = "directions.json"
+
+
+@dataclass
+class DirectionSet:
+    """Directions and response model of one group of faces.
+
+    vectors: float32 (M, D) unit directions, one per name in `names` (steered then kept).
+    response_b / response_c: float32 (Q, D) and (Q,), the linear model of each property in
+    `response_properties` (normalised units) over the flattened latent.
+    """
+
+    names: list[str]
+    vectors: np.ndarray
+    response_properties: list[str]
+    response_b: np.ndarray
+    response_c: np.ndarray
+    stats: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        m, d = self.vectors.shape
+        assert m == len(self.names), (m, self.names)
+        assert self.response_b.shape == (len(self.response_properties), d), self.response_b.shape
+        assert self.response_c.shape == (len(self.response_properties),)
+
+    def slopes(self) -> np.ndarray:
+        """(Q, M): change of each normalised property per unit step along each direction."""
+        return self.response_b @ self.vectors.T
+
+    def predict(self, latents: np.ndarray) -> np.ndarray:
+        """(N, Q) predicted normalised scores of flattened latents."""
+        return latents.reshape(len(latents), -1) @ self.response_b.T + self.response_c
+
+    def vector(self, name: str) -> np.ndarray:
+        if name not in self.names:
+            raise OhloraError(f"no direction for {name!r}; found: {', '.join(self.names)}")
+        return self.vectors[self.names.index(name)]
+
+
+@dataclass
+class Directions:
+    """Everything `ohlora edit` needs to steer faces of one generator in one latent space."""
+
+    generator: str
+    space: str
+    latent_shape: tuple[int, ...]
+    steered: list[str]
+    kept: list[str]
+    sets: dict[str, DirectionSet]
+    params: dict[str, Any]
+    normalisation: dict[str, Any]
+    algorithm: str
+    layers: list[int] | None = None
+    group_by: list[str] = field(default_factory=list)
+    group_thresholds: dict[str, float] = field(default_factory=dict)
+
+    def save(self, folder: Path) -> None:
+        """Write `directions.safetensors` + `directions.json` into `folder`."""
+        folder.mkdir(parents=True, exist_ok=True)
+        tensors: dict[str, np.ndarray] = {}
+        sets_meta: dict[str, Any] = {}
+        for g, s in self.sets.items():
+            tensors[f"{g}.vectors"] = np.ascontiguousarray(s.vectors, np.float32)
+            tensors[f"{g}.response_b"] = np.ascontiguousarray(s.response_b, np.float32)
+            tensors[f"{g}.response_c"] = np.ascontiguousarray(s.response_c, np.float32)
+            sets_meta[g] = {
+                "names": s.names,
+                "response_properties": s.response_properties,
+                "stats": s.stats,
+            }
+        tmp = folder / f".{VECTORS_FILE}.tmp"
+        save_file(tensors, str(tmp))
+        tmp.replace(folder / VECTORS_FILE)
+        meta = {k: v for k, v in asdict(self).items() if k != "sets"}
+        meta["latent_shape"] = list(self.latent_shape)
+        meta["sets"] = sets_meta
+        meta["provenance"] = provenance()
+        meta["how_to_step"] = (
+            "For a face with latent x and measured normalised scores s, a target t is reached "
+            "by x + V^T a where V holds the unit vectors of the face's group and a solves "
+            "(B V^T) a = t - s in least squares (B: response_b; unasked properties keep "
+            "t = s). One unit of a moves each property by (B V^T) normalised units."
+        )
+        atomic_write_json(folder / META_FILE, meta)
+
+    @classmethod
+    def load(cls, path: Path) -> Directions:
+        """Load from a run directory, a directions folder, or a directions.json path."""
+        path = Path(path)
+        folder = path.parent if path.suffix == ".json" else path
+        if (folder / "directions").is_dir() and not (folder / META_FILE).exists():
+            folder = folder / "directions"
+        if not (folder / META_FILE).is_file() or not (folder / VECTORS_FILE).is_file():
+            raise OhloraError(
+                f"no directions in {path}: run `ohlora find-directions --run RUN` "
+                "first, or give --directions FOLDER holding directions.json"
+            )
+        meta = json.loads((folder / META_FILE).read_text())
+        tensors = load_file(str(folder / VECTORS_FILE))
+        sets = {
+            g: DirectionSet(
+                names=m["names"],
+                vectors=tensors[f"{g}.vectors"],
+                response_properties=m["response_properties"],
+                response_b=tensors[f"{g}.response_b"],
+                response_c=tensors[f"{g}.response_c"],
+                stats=m.get("stats", {}),
+            )
+            for g, m in meta["sets"].items()
+        }
+        return cls(
+            generator=meta["generator"],
+            space=meta["space"],
+            latent_shape=tuple(meta["latent_shape"]),
+            steered=meta["steered"],
+            kept=meta["kept"],
+            sets=sets,
+            params=meta["params"],
+            normalisation=meta["normalisation"],
+            algorithm=meta["algorithm"],
+            layers=meta.get("layers"),
+            group_by=meta.get("group_by", []),
+            group_thresholds=meta.get("group_thresholds", {}),
+        )
+
+    def group_of(self, scores: dict[str, np.ndarray]) -> np.ndarray:
+        """Group name of each face from its measured (normalised) grouping properties."""
+        n = len(next(iter(scores.values()))) if scores else 0
+        if not self.group_by:
+            return np.array(["all"] * n)
+        letters = []
+        for prop in self.group_by:
+            v = scores[prop]
+            letters.append(np.where(v >= self.group_thresholds[prop], "h", "l"))
+        names = np.array(["".join(t) for t in zip(*letters, strict=True)])
+        # A face whose group had too few samples falls back to the pooled set, said in stats.
+        return np.array([g if g in self.sets else "all" for g in names])

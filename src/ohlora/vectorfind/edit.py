@@ -1,0 +1,197 @@
+"""Move latents so that asked properties reach their targets and the others stay put.
+
+A target is absolute, in normalised units (0: population mean, 1: one standard deviation).
+The step is a combination `a` of the group's unit directions V chosen by weighted least
+squares on the response model: (B V^T) a ≈ target - current for asked properties and ≈ 0 for
+unasked steered and kept ones. `current` is measured on the base face (model prediction where
+no face is found). With `refine > 0` the edit is closed-loop: the edited face is measured again
+and the remaining error is corrected along the same directions, `refine` times, keeping the
+last step that still shows a face.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ohlora.generators.base import Generator
+from ohlora.vectorfind.directions import Directions, DirectionSet
+from ohlora.vectorfind.measure import PropertyMeter
+
+LAMBDA = 1e-3
+
+
+@dataclass
+class EditResult:
+    """Edited latents (in the directions' space), images, steps and measurements."""
+
+    latents: np.ndarray
+    images: np.ndarray
+    steps: np.ndarray
+    groups: np.ndarray
+    base_measured: np.ndarray | None
+    measured: np.ndarray | None
+
+
+class Editor:
+    """Edits faces of one generator with one `Directions`."""
+
+    def __init__(
+        self,
+        generator: Generator,
+        directions: Directions,
+        meter: PropertyMeter | None = None,
+        refine: int = 2,
+        max_step: float = 8.0,
+        keep_weight: float = 1.0,
+    ) -> None:
+        if directions.generator != generator.name:
+            from ohlora.errors import OhloraError
+
+            raise OhloraError(
+                f"directions were found for {directions.generator}, "
+                f"not {generator.name}: use --generator {directions.generator}"
+            )
+        self.g = generator
+        self.d = directions
+        self.meter = meter
+        self.refine = refine if meter is not None else 0
+        self.max_step = max_step
+        self.keep_weight = keep_weight
+        self.properties = list(next(iter(directions.sets.values())).response_properties)
+        names = [*directions.steered, *directions.kept]
+        self._core = [self.properties.index(p) for p in names]
+
+    # -- latents ---------------------------------------------------------------------------
+    def base_latents(self, seeds: np.ndarray) -> np.ndarray:
+        """Latents of seeds in the directions' space (z mapped when the space is w / w+)."""
+        z = self.g.latents_for_seeds([int(s) for s in seeds])
+        return z if self.d.space == "z" else self.g.to_space(z, self.d.space)
+
+    def _offset(self, steps: np.ndarray, groups: np.ndarray) -> np.ndarray:
+        """Latent offsets of per-face steps along their own group's directions.
+
+        `steps` is (N, M_max); a group with fewer directions uses its first columns.
+        """
+        n = len(steps)
+        dim = next(iter(self.d.sets.values())).vectors.shape[1]
+        off = np.zeros((n, dim), np.float32)
+        for g in np.unique(groups):
+            sel = groups == g
+            vec = self.d.sets[str(g)].vectors
+            off[sel] = steps[sel, : len(vec)] @ vec
+        if self.d.space == "w+":
+            layers = self.d.layers or list(range(self.d.latent_shape[0]))
+            full = np.zeros((n, *self.d.latent_shape), np.float32)
+            full[:, layers, :] = off[:, None, :]
+            return full
+        return off.reshape(n, *self.d.latent_shape)
+
+    # -- solving ---------------------------------------------------------------------------
+    def _solve(self, s: DirectionSet, delta: np.ndarray, asked: np.ndarray) -> np.ndarray:
+        """Least-squares steps for wanted changes `delta` (N, P) of the response properties.
+
+        Rows of the system are the group's direction names (steered + kept); asked ones weigh 1,
+        the others `keep_weight`. NaN deltas (unmeasurable) weigh 0.
+        """
+        a = s.slopes()  # (Q, M)
+        rows = [self.properties.index(nm) for nm in s.names]
+        a = a[rows]
+        d = delta[:, rows]
+        w = np.where(asked[:, rows], 1.0, self.keep_weight) * np.isfinite(d)
+        d = np.nan_to_num(d)
+        m = a.shape[1]
+        out = np.zeros((len(d), m), np.float32)
+        for i in range(len(d)):
+            aw = a * w[i][:, None]
+            lhs = a.T @ aw + LAMBDA * np.eye(m)
+            out[i] = np.linalg.solve(lhs, aw.T @ d[i])
+        return out
+
+    def _groups(self, current: np.ndarray) -> np.ndarray:
+        if not self.d.group_by:
+            return np.array(["all"] * len(current))
+        scores = {p: current[:, self.properties.index(p)] for p in self.d.group_by}
+        groups = self.d.group_of(scores)
+        unknown = np.any([~np.isfinite(v) for v in scores.values()], axis=0)
+        groups[unknown] = "all"
+        return groups
+
+    # -- editing ---------------------------------------------------------------------------
+    def edit(
+        self,
+        latents: np.ndarray,
+        targets: dict[str, np.ndarray],
+        base_measured: np.ndarray | None = None,
+    ) -> EditResult:
+        """Edit `latents` (N, *latent_shape) towards `targets` {property: (N,) normalised,
+        NaN = not asked}; returns the edited latents and their images."""
+        n = len(latents)
+        assert latents.shape[1:] == tuple(self.d.latent_shape), latents.shape
+        for p, t in targets.items():
+            assert t.shape == (n,), (p, t.shape)
+            if p not in self.d.steered:
+                from ohlora.errors import OhloraError
+
+                raise OhloraError(
+                    f"no direction for {p!r}: these directions steer {', '.join(self.d.steered)}"
+                )
+        flat = latents.reshape(n, -1)
+        predicted = np.zeros((n, len(self.properties)), np.float32)
+        for g, s in self.d.sets.items():
+            if g == "all":
+                base_flat = flat if self.d.space != "w+" else latents[:, 0, :]
+                predicted = s.predict(base_flat).astype(np.float32)
+        if base_measured is None and self.meter is not None:
+            base_measured = self.meter.measure(self.g.synthesize(latents, self.d.space))
+        current = predicted.copy()
+        if base_measured is not None:
+            ok = np.isfinite(base_measured)
+            current[ok] = base_measured[ok]
+        groups = self._groups(current)
+
+        desired = current.copy()
+        asked = np.zeros_like(current, bool)
+        for p, t in targets.items():
+            j = self.properties.index(p)
+            has = np.isfinite(t)
+            desired[has, j] = t[has]
+            asked[has, j] = True
+
+        width = max(len(self.d.sets[str(g)].names) for g in np.unique(groups))
+        steps = np.zeros((n, width), np.float32)
+        self._add_steps(steps, groups, desired - current, asked, np.ones(n, bool))
+        edited = latents + self._offset(steps, groups)
+        images = self.g.synthesize(edited, self.d.space)
+        measured = self.meter.measure(images) if self.refine else None
+        for _ in range(self.refine):
+            assert measured is not None and self.meter is not None
+            visible = np.isfinite(measured[:, self._core]).all(1)
+            if not visible.any():
+                break
+            cand_steps = steps.copy()
+            self._add_steps(cand_steps, groups, desired - measured, asked, visible)
+            cand = latents + self._offset(cand_steps, groups)
+            cand_images = self.g.synthesize(cand, self.d.space)
+            cand_measured = self.meter.measure(cand_images)
+            keep = np.isfinite(cand_measured[:, self._core]).all(1)
+            steps[keep], edited[keep] = cand_steps[keep], cand[keep]
+            images[keep], measured[keep] = cand_images[keep], cand_measured[keep]
+        return EditResult(edited, images, steps, groups, base_measured, measured)
+
+    def _add_steps(
+        self,
+        steps: np.ndarray,
+        groups: np.ndarray,
+        delta: np.ndarray,
+        asked: np.ndarray,
+        rows: np.ndarray,
+    ) -> None:
+        """Add, in place, the least-squares steps that correct `delta` for the chosen rows."""
+        for g in np.unique(groups):
+            sel = (groups == g) & rows
+            if sel.any():
+                s = self.d.sets[str(g)]
+                steps[sel, : len(s.names)] += self._solve(s, delta[sel], asked[sel])
+        np.clip(steps, -self.max_step, self.max_step, out=steps)

@@ -1,0 +1,61 @@
+"""A synthetic generator with planted linear properties, for testing direction finding.
+
+Image pixel (0, c) of channel 0 encodes property c as 128 + 20 * (u_c . z) (clipped), so the
+property's true direction in z is the unit vector u_c. `PlantedScorer` reads it back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+import torch
+
+from ohlora.generators.base import TorchGenerator
+
+PROPS = ["eyes", "mouth", "pose", "hair_color", "hair_length", "background_mean", "background_std"]
+
+
+class PlantedGenerator(TorchGenerator):
+    spaces = ("z",)
+
+    def __init__(self, z_dim: int = 16, seed: int = 0) -> None:
+        self.name = "planted"
+        self.z_dim = z_dim
+        self.resolution = 8
+        rng = np.random.default_rng(seed)
+        u = rng.standard_normal((len(PROPS), z_dim))
+        self.directions = (u / np.linalg.norm(u, axis=1, keepdims=True)).astype(np.float32)
+
+    def _forward(self, latents: torch.Tensor, space: str) -> torch.Tensor:
+        n = latents.shape[0]
+        values = latents.float() @ torch.from_numpy(self.directions).T  # (N, P)
+        img = torch.zeros(n, 3, 8, 8)
+        img[:, 0, 0, : len(PROPS)] = ((128 + 20 * values) / 127.5 - 1).clamp(-1, 1)
+        return img
+
+
+@dataclass
+class Result:
+    raw: np.ndarray
+    found: np.ndarray
+
+
+class PlantedScorer:
+    columns: ClassVar[list[str]] = [f"planted.{p}" for p in PROPS]
+
+    def score(self, images: np.ndarray) -> Result:
+        raw = (images[:, 0, : len(PROPS), 0].astype(np.float32) - 128) / 20
+        return Result(raw, np.ones(len(images), bool))
+
+    def close(self) -> None:
+        pass
+
+
+class IdentityNormalisation:
+    def apply(self, raw: np.ndarray, columns: list[str]) -> np.ndarray:
+        return raw
+
+    def to_dict(self) -> dict:
+        return {}
