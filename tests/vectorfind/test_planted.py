@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tests.planted import PROPS, IdentityNormalisation, PlantedGenerator, PlantedScorer
 
 from ohlora.store.samples import Samples
 from ohlora.vectorfind.edit import Editor
 from ohlora.vectorfind.find import find_directions
 from ohlora.vectorfind.measure import PropertyMeter
+from tests.planted import PROPS, IdentityNormalisation, PlantedGenerator, PlantedScorer
 
 COLS = {p: f"planted.{p}" for p in PROPS}
 

@@ -144,7 +144,10 @@ class Editor:
                 base_flat = flat if self.d.space != "w+" else latents[:, 0, :]
                 predicted = s.predict(base_flat).astype(np.float32)
         if base_measured is None and self.meter is not None:
-            base_measured = self.meter.measure(self.g.synthesize(latents, self.d.space))
+            # Plans often repeat a base face: synthesise and measure each distinct one once.
+            uniq, inverse = np.unique(flat, axis=0, return_inverse=True)
+            base_imgs = self.g.synthesize(uniq.reshape(-1, *latents.shape[1:]), self.d.space)
+            base_measured = self.meter.measure(base_imgs)[inverse.ravel()]
         current = predicted.copy()
         if base_measured is not None:
             ok = np.isfinite(base_measured)
