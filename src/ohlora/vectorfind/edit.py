@@ -4,9 +4,14 @@ A target is absolute, in normalised units (0: population mean, 1: one standard d
 The step is a combination `a` of the group's unit directions V chosen by weighted least
 squares on the response model: (B V^T) a ≈ target - current for asked properties and ≈ 0 for
 unasked steered and kept ones. `current` is measured on the base face (model prediction where
-no face is found). With `refine > 0` the edit is closed-loop: the edited face is measured again
-and the remaining error is corrected along the same directions, `refine` times, keeping the
-last step that still shows a face.
+no face is found).
+
+Two guards keep edits inside the generator's domain: each step is bounded (`max_step`), and
+the latent's coordinate along each direction is kept within `clamp` population standard
+deviations of the training samples (a face pushed far outside them stops looking like a face
+long before the property saturates). With `refine > 0` the edit is closed-loop: the edited face
+is measured again and the remaining error corrected along the same directions (scaled by
+`damping`); a correction is kept only where it lowers the face's weighted error.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ohlora.errors import OhloraError
 from ohlora.generators.base import Generator
 from ohlora.vectorfind.directions import Directions, DirectionSet
 from ohlora.vectorfind.measure import PropertyMeter
@@ -45,10 +51,10 @@ class Editor:
         refine: int = 2,
         max_step: float = 8.0,
         keep_weight: float = 1.0,
+        clamp: float | None = 3.0,
+        damping: float = 1.0,
     ) -> None:
         if directions.generator != generator.name:
-            from ohlora.errors import OhloraError
-
             raise OhloraError(
                 f"directions were found for {directions.generator}, "
                 f"not {generator.name}: use --generator {directions.generator}"
@@ -59,6 +65,8 @@ class Editor:
         self.refine = refine if meter is not None else 0
         self.max_step = max_step
         self.keep_weight = keep_weight
+        self.clamp = clamp
+        self.damping = damping
         self.properties = list(next(iter(directions.sets.values())).response_properties)
         names = [*directions.steered, *directions.kept]
         self._core = [self.properties.index(p) for p in names]
@@ -68,6 +76,13 @@ class Editor:
         """Latents of seeds in the directions' space (z mapped when the space is w / w+)."""
         z = self.g.latents_for_seeds([int(s) for s in seeds])
         return z if self.d.space == "z" else self.g.to_space(z, self.d.space)
+
+    def _flat(self, latents: np.ndarray) -> np.ndarray:
+        """Latents in the directions' own coordinates (w+ seen through its first edited layer)."""
+        if self.d.space == "w+":
+            layers = self.d.layers or [0]
+            return latents[:, layers[0], :]
+        return latents.reshape(len(latents), -1)
 
     def _offset(self, steps: np.ndarray, groups: np.ndarray) -> np.ndarray:
         """Latent offsets of per-face steps along their own group's directions.
@@ -95,9 +110,8 @@ class Editor:
         Rows of the system are the group's direction names (steered + kept); asked ones weigh 1,
         the others `keep_weight`. NaN deltas (unmeasurable) weigh 0.
         """
-        a = s.slopes()  # (Q, M)
         rows = [self.properties.index(nm) for nm in s.names]
-        a = a[rows]
+        a = s.slopes()[rows]  # (M, M): change of each named property per unit step
         d = delta[:, rows]
         w = np.where(asked[:, rows], 1.0, self.keep_weight) * np.isfinite(d)
         d = np.nan_to_num(d)
@@ -105,9 +119,26 @@ class Editor:
         out = np.zeros((len(d), m), np.float32)
         for i in range(len(d)):
             aw = a * w[i][:, None]
-            lhs = a.T @ aw + LAMBDA * np.eye(m)
-            out[i] = np.linalg.solve(lhs, aw.T @ d[i])
+            out[i] = np.linalg.solve(a.T @ aw + LAMBDA * np.eye(m), aw.T @ d[i])
         return out
+
+    def _bound(self, steps: np.ndarray, groups: np.ndarray, base_flat: np.ndarray) -> None:
+        """Clip steps in place: |step| <= max_step, and the coordinate along each direction
+        stays within `clamp` population std of its mean (never pushed further outside)."""
+        np.clip(steps, -self.max_step, self.max_step, out=steps)
+        if self.clamp is None:
+            return
+        for g in np.unique(groups):
+            sel = groups == g
+            s = self.d.sets[str(g)]
+            for j, name in enumerate(s.names):
+                st = s.stats.get(name, {})
+                if "proj_mean" not in st:
+                    continue
+                t0 = base_flat[sel] @ s.vectors[j]
+                lo = st["proj_mean"] - self.clamp * st["proj_std"] - t0
+                hi = st["proj_mean"] + self.clamp * st["proj_std"] - t0
+                steps[sel, j] = np.clip(steps[sel, j], np.minimum(lo, 0), np.maximum(hi, 0))
 
     def _groups(self, current: np.ndarray) -> np.ndarray:
         if not self.d.group_by:
@@ -118,7 +149,22 @@ class Editor:
         groups[unknown] = "all"
         return groups
 
+    def _error(self, measured: np.ndarray, desired: np.ndarray, asked: np.ndarray) -> np.ndarray:
+        """Weighted squared error per face over the steered and kept properties."""
+        w = np.where(asked, 1.0, self.keep_weight)[:, self._core]
+        e = (measured - desired)[:, self._core]
+        return np.where(np.isfinite(e), w * e**2, np.inf).sum(1)
+
     # -- editing ---------------------------------------------------------------------------
+    def measure_base(self, latents: np.ndarray) -> np.ndarray | None:
+        """Measure base faces (each distinct latent once: plans often repeat a face)."""
+        if self.meter is None:
+            return None
+        flat = latents.reshape(len(latents), -1)
+        uniq, inverse = np.unique(flat, axis=0, return_inverse=True)
+        images = self.g.synthesize(uniq.reshape(-1, *latents.shape[1:]), self.d.space)
+        return self.meter.measure(images)[inverse.ravel()]
+
     def edit(
         self,
         latents: np.ndarray,
@@ -132,23 +178,13 @@ class Editor:
         for p, t in targets.items():
             assert t.shape == (n,), (p, t.shape)
             if p not in self.d.steered:
-                from ohlora.errors import OhloraError
-
                 raise OhloraError(
                     f"no direction for {p!r}: these directions steer {', '.join(self.d.steered)}"
                 )
-        flat = latents.reshape(n, -1)
-        predicted = np.zeros((n, len(self.properties)), np.float32)
-        for g, s in self.d.sets.items():
-            if g == "all":
-                base_flat = flat if self.d.space != "w+" else latents[:, 0, :]
-                predicted = s.predict(base_flat).astype(np.float32)
-        if base_measured is None and self.meter is not None:
-            # Plans often repeat a base face: synthesise and measure each distinct one once.
-            uniq, inverse = np.unique(flat, axis=0, return_inverse=True)
-            base_imgs = self.g.synthesize(uniq.reshape(-1, *latents.shape[1:]), self.d.space)
-            base_measured = self.meter.measure(base_imgs)[inverse.ravel()]
-        current = predicted.copy()
+        base_flat = self._flat(latents)
+        current = self.d.sets["all"].predict(base_flat).astype(np.float32)
+        if base_measured is None:
+            base_measured = self.measure_base(latents)
         if base_measured is not None:
             ok = np.isfinite(base_measured)
             current[ok] = base_measured[ok]
@@ -164,23 +200,26 @@ class Editor:
 
         width = max(len(self.d.sets[str(g)].names) for g in np.unique(groups))
         steps = np.zeros((n, width), np.float32)
-        self._add_steps(steps, groups, desired - current, asked, np.ones(n, bool))
+        self._add_steps(steps, groups, desired - current, asked, np.ones(n, bool), base_flat)
         edited = latents + self._offset(steps, groups)
         images = self.g.synthesize(edited, self.d.space)
-        measured = self.meter.measure(images) if self.refine else None
+        measured = self.meter.measure(images) if self.refine and self.meter else None
         for _ in range(self.refine):
             assert measured is not None and self.meter is not None
             visible = np.isfinite(measured[:, self._core]).all(1)
             if not visible.any():
                 break
             cand_steps = steps.copy()
-            self._add_steps(cand_steps, groups, desired - measured, asked, visible)
+            err = (desired - measured) * self.damping
+            self._add_steps(cand_steps, groups, err, asked, visible, base_flat)
             cand = latents + self._offset(cand_steps, groups)
             cand_images = self.g.synthesize(cand, self.d.space)
             cand_measured = self.meter.measure(cand_images)
-            keep = np.isfinite(cand_measured[:, self._core]).all(1)
-            steps[keep], edited[keep] = cand_steps[keep], cand[keep]
-            images[keep], measured[keep] = cand_images[keep], cand_measured[keep]
+            better = self._error(cand_measured, desired, asked) < self._error(
+                measured, desired, asked
+            )
+            steps[better], edited[better] = cand_steps[better], cand[better]
+            images[better], measured[better] = cand_images[better], cand_measured[better]
         return EditResult(edited, images, steps, groups, base_measured, measured)
 
     def _add_steps(
@@ -190,6 +229,7 @@ class Editor:
         delta: np.ndarray,
         asked: np.ndarray,
         rows: np.ndarray,
+        base_flat: np.ndarray,
     ) -> None:
         """Add, in place, the least-squares steps that correct `delta` for the chosen rows."""
         for g in np.unique(groups):
@@ -197,4 +237,4 @@ class Editor:
             if sel.any():
                 s = self.d.sets[str(g)]
                 steps[sel, : len(s.names)] += self._solve(s, delta[sel], asked[sel])
-        np.clip(steps, -self.max_step, self.max_step, out=steps)
+        self._bound(steps, groups, base_flat)

@@ -85,6 +85,8 @@ def _find_set(
             "n_train": res.n_train,
             "n_val": res.n_val,
             "corr_projection_score": corr,
+            "proj_mean": float((x @ res.normal).mean()),
+            "proj_std": float((x @ res.normal).std()),
         }
     q = np.stack([scores[p] for p in response_props], 1)
     b, cc, r = fit_response(x, q)
