@@ -60,7 +60,7 @@ def setup():
     norm = (raw - mu) / sd
 
     class Norm(IdentityNormalisation):
-        def apply(self, r, columns):  # noqa: ANN001, ANN202
+        def apply(self, r, columns):
             return (r - mu) / sd
 
     s = Samples(
