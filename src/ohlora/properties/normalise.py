@@ -1,0 +1,124 @@
+"""Gaussian normalisation (z-scores) of raw score columns, as spec section 1 step 4.
+
+Statistics are fitted per column over the faces found, ignoring NaN, with the population
+standard deviation (ddof = 0): [100, 250, 120, 180, 210] -> [-1.294, 1.402, -0.935, 0.144,
+0.683]. They are saved as JSON so that later images (edits, tests) are measured in the same
+units as the sample store they were fitted on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ohlora.errors import OhloraError
+from ohlora.runinfo import atomic_write_json, read_json
+
+FORMAT = "ohlora-normalisation/1"
+
+
+@dataclass(frozen=True)
+class Normalisation:
+    """Per-column mean and standard deviation (population, NaN-aware)."""
+
+    columns: list[str]
+    mean: np.ndarray
+    std: np.ndarray
+    count: np.ndarray
+
+    @classmethod
+    def fit(cls, raw: np.ndarray, columns: Sequence[str]) -> Normalisation:
+        """Fit on raw scores (N x C, rows = faces found, NaN = no value).
+
+        A column with fewer than two values or no spread cannot be normalised: its std is NaN
+        and `apply` gives NaN for it (see `unusable`), so one degenerate column never stops a
+        run.
+        """
+        raw = np.asarray(raw, np.float64)
+        columns = list(columns)
+        if raw.ndim != 2 or raw.shape[1] != len(columns):
+            raise OhloraError(
+                f"normalisation needs scores N x {len(columns)} (one column per name), "
+                f"got {tuple(raw.shape)}"
+            )
+        count = np.isfinite(raw).sum(axis=0)
+        mean = np.full(len(columns), np.nan)
+        std = np.full(len(columns), np.nan)
+        for j in np.flatnonzero(count >= 2):
+            v = raw[np.isfinite(raw[:, j]), j]
+            mean[j], std[j] = v.mean(), v.std()
+        std[~(std > 0)] = np.nan
+        return cls(columns, mean, std, count.astype(np.int64))
+
+    @property
+    def unusable(self) -> list[str]:
+        """Columns without statistics (too few values, or all equal)."""
+        return [c for c, s in zip(self.columns, self.std, strict=True) if not np.isfinite(s)]
+
+    def _index(self, columns: Sequence[str] | None) -> list[int]:
+        if columns is None:
+            return list(range(len(self.columns)))
+        missing = [c for c in columns if c not in self.columns]
+        if missing:
+            raise OhloraError(
+                f"no normalisation statistics for {', '.join(missing)}: refit them "
+                "(`ohlora sample` finalises a run's statistics)"
+            )
+        return [self.columns.index(c) for c in columns]
+
+    def apply(self, raw: np.ndarray, columns: Sequence[str] | None = None) -> np.ndarray:
+        """Raw scores (N x len(columns), default this object's columns) -> z-scores; NaN
+        stays NaN."""
+        idx = self._index(columns)
+        raw = np.asarray(raw, np.float64)
+        assert raw.ndim == 2 and raw.shape[1] == len(idx), (raw.shape, len(idx))
+        return (raw - self.mean[idx]) / self.std[idx]
+
+    def invert(self, z: np.ndarray, columns: Sequence[str] | None = None) -> np.ndarray:
+        """z-scores -> raw scores (the inverse of `apply`)."""
+        idx = self._index(columns)
+        z = np.asarray(z, np.float64)
+        assert z.ndim == 2 and z.shape[1] == len(idx), (z.shape, len(idx))
+        return z * self.std[idx] + self.mean[idx]
+
+    def to_dict(self) -> dict:
+        def num(x: float) -> float | None:
+            return float(x) if np.isfinite(x) else None
+
+        return {
+            "format": FORMAT,
+            "columns": [
+                {"column": c, "mean": num(m), "std": num(s), "count": int(n)}
+                for c, m, s, n in zip(self.columns, self.mean, self.std, self.count, strict=True)
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Normalisation:
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise OhloraError(
+                f"not an ohlora normalisation file (expected format {FORMAT!r}): refit it "
+                "with `ohlora sample`"
+            )
+
+        def num(x: float | None) -> float:
+            return float("nan") if x is None else float(x)
+
+        rows = data["columns"]
+        return cls(
+            [r["column"] for r in rows],
+            np.array([num(r["mean"]) for r in rows], np.float64),
+            np.array([num(r["std"]) for r in rows], np.float64),
+            np.array([int(r.get("count", 0)) for r in rows], np.int64),
+        )
+
+    def save(self, path: Path) -> None:
+        """Write JSON atomically (a kill never leaves half a file)."""
+        atomic_write_json(Path(path), self.to_dict())
+
+    @classmethod
+    def load(cls, path: Path) -> Normalisation:
+        return cls.from_dict(read_json(Path(path)))
