@@ -1,0 +1,186 @@
+"""`ohlora label`: hand-label gender and quality in a browser page; export labelled sets."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ohlora.commands._args import add_generator_arg, int_range
+
+NAME = "label"
+ORDER = 24
+HELP = "label faces' gender and quality with the keyboard in a local web page; export labels"
+DESCRIPTION = """serve: a local page shows one generated face at a time (384 px) and takes keys:
+W woman, M man, G good, B bad, S skip, U or Backspace undo, arrows previous / next. Each key
+is saved at once (atomically) to RUN/labels.csv (index,seed,gender,quality; an empty cell is
+not labelled yet, a skipped face has `skip`), so closing the page or killing the server loses
+nothing; reopening continues at the first unlabelled face. The faces are the first N rows of
+the run's sample store when it has one, else seeds SEED..SEED+N-1.
+export: write a run's complete labels (both labels, not skipped) as a standalone labelled
+set, FOLDER/labels.csv (index,gender,quality) + FOLDER/latents.npy, optionally merged with
+the shipped 256 labels. `ohlora train-classifiers --labels RUN/labels.csv` reads a run's
+sheet directly; export is for keeping or sharing a set."""
+EPILOG = """examples:
+  ohlora label serve --run runs/a                      # then open http://127.0.0.1:8765/
+  ohlora label serve --run runs/lab --n 500 --seed 5000 --port 8800
+  ohlora label export --run runs/a --out labels/mine --with-shipped
+"""
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    s = sub.add_parser(
+        "serve",
+        help="serve the labelling page",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=p.formatter_class,
+    )
+    s.add_argument("--run", type=Path, required=True, help="run directory (created if new)")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (local by default)")
+    s.add_argument(
+        "--port", type=int_range(0, 65535), default=8765, help="port (0..65535; 0 = any free)"
+    )
+    s.add_argument(
+        "--n", type=int_range(1, 1_000_000), default=300, help="number of faces (1..1e6)"
+    )
+    s.add_argument(
+        "--seed",
+        type=int_range(0, 2**62),
+        default=0,
+        help="seed of face 0 when the run has no sample store (0..2^62); face i is SEED+i",
+    )
+    add_generator_arg(s)
+    e = sub.add_parser(
+        "export",
+        help="write a run's complete labels as labels.csv + latents.npy",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=p.formatter_class,
+    )
+    e.add_argument("--run", type=Path, required=True, help="run directory holding labels.csv")
+    e.add_argument("--out", type=Path, required=True, help="folder to write (created)")
+    e.add_argument("--with-shipped", action="store_true", help="put the shipped 256 labels first")
+    add_generator_arg(e)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.action == "serve":
+        return _serve(args)
+    return _export(args)
+
+
+def _faces(args: argparse.Namespace) -> tuple[object, str, str]:
+    """(seeds, generator name, where the faces come from)."""
+    import numpy as np
+
+    from ohlora.store.rundir import RunDir
+    from ohlora.store.samples import shard_files
+
+    rd = RunDir(args.run)
+    if shard_files(args.run):
+        from ohlora.store.samples import load_samples
+
+        s = load_samples(args.run)
+        generator = rd.stage_config("sample")["generator"]
+        return s.seed[: args.n], generator, "samples"
+    seeds = np.arange(args.seed, args.seed + args.n, dtype=np.int64)
+    return seeds, args.generator, "seeds"
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from ohlora import generators
+    from ohlora.classifiers.label_server import LabelApp, make_server
+    from ohlora.classifiers.label_sheet import SHEET_FILE, LabelSheet
+    from ohlora.errors import OhloraError
+    from ohlora.store.rundir import RunDir
+
+    seeds, generator, source = _faces(args)
+    rd = RunDir(args.run)
+    recorded = rd.config().get("label")
+    if recorded is not None and recorded.get("generator") != generator:
+        raise OhloraError(
+            f"{args.run} was labelled on {recorded.get('generator')}, not {generator}: "
+            "use the same --generator or another --run"
+        )
+    sheet = LabelSheet.open(args.run / SHEET_FILE, seeds)
+    gen = generators.load(generator)
+    rd.record_stage(
+        "label",
+        {
+            "source": source,
+            "n": len(sheet),
+            "seed": int(sheet.seeds[0]),
+            "generator": generator,
+            "labels": SHEET_FILE,
+        },
+    )
+    app = LabelApp(sheet, gen, str(args.run))
+    httpd = make_server(app, args.host, args.port)
+    host, port = httpd.server_address[:2]
+    first = sheet.first_unlabelled()
+    print(
+        f"labelling page: http://{host}:{port}/  ({sheet.labelled_count()} / {len(sheet)} "
+        f"labelled, next face {first if first is not None else 'none'}; "
+        f"labels in {sheet.path}; Ctrl-C to stop)",
+        flush=True,
+    )
+    try:
+        httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        httpd.server_close()
+    print(f"stopped: {sheet.labelled_count()} / {len(sheet)} labelled in {sheet.path}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from ohlora import generators
+    from ohlora.classifiers.label_sheet import SHEET_FILE
+    from ohlora.classifiers.labels import (
+        LATENTS_FILE,
+        SHIPPED_GENERATOR,
+        format_latent_set,
+        read_labels,
+        shipped_labels,
+    )
+    from ohlora.errors import OhloraError
+    from ohlora.runinfo import atomic_write_bytes
+
+    sheet = read_labels(args.run / SHEET_FILE)
+    generator = sheet.generator or args.generator
+    complete = ~sheet.skipped & ~np.isnan(sheet.gender) & ~np.isnan(sheet.quality)
+    part = sheet.subset(complete)
+    gen = generators.load(generator)
+    z = [part.latents_for(gen)]
+    g, q = [part.gender], [part.quality]
+    if args.with_shipped:
+        if generator != SHIPPED_GENERATOR:
+            raise OhloraError(
+                f"the shipped labels are faces of {SHIPPED_GENERATOR}, this run's are of "
+                f"{generator}: export without --with-shipped"
+            )
+        sh = shipped_labels()
+        z.insert(0, sh.latents)
+        g.insert(0, sh.gender)
+        q.insert(0, sh.quality)
+    latents = np.concatenate(z).astype(np.float32)
+    args.out.mkdir(parents=True, exist_ok=True)
+    import io
+
+    buf = io.BytesIO()
+    np.save(buf, latents, allow_pickle=False)
+    atomic_write_bytes(args.out / LATENTS_FILE, buf.getvalue())
+    atomic_write_bytes(
+        args.out / "labels.csv", format_latent_set(np.concatenate(g), np.concatenate(q))
+    )
+    left = len(sheet) - int(complete.sum())
+    print(
+        f"{len(latents)} labelled faces ({int(complete.sum())} from {args.run}"
+        + (f", {len(latents) - int(complete.sum())} shipped" if args.with_shipped else "")
+        + f"; {left} incomplete or skipped left out) -> {args.out}"
+    )
+    return 0

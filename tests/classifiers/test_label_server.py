@@ -1,0 +1,143 @@
+"""The labelling page in a real headless Chromium: every key is in the CSV at once; reloading
+the page or killing the server loses nothing and resumes at the first unlabelled face."""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+N = 6
+SERVE_ARGS = ("--port", "0", "--n", str(N), "--seed", "40")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (make browser)"
+    ),
+]
+
+
+def _start(run: Path) -> tuple[subprocess.Popen, str]:
+    """`ohlora label serve` on a free loopback port; returns the process and the page URL."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ohlora", "label", "serve", "--run", str(run), *SERVE_ARGS],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    ready, _, _ = select.select([proc.stdout], [], [], 60)
+    line = proc.stdout.readline() if ready else ""
+    if "http://" not in line:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise AssertionError(f"server did not start: {line!r} {proc.stderr.read()[-2000:]}")
+    url = line.split("labelling page: ", 1)[1].split()[0]
+    assert url.startswith("http://127.0.0.1:"), url
+    return proc, url
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+
+
+def _rows(run: Path) -> list[str]:
+    return (run / "labels.csv").read_text().splitlines()[1:]
+
+
+def test_page_saves_each_key_undoes_and_resumes_after_reload_and_kill(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    run = tmp_path / "run"
+    proc, url = _start(run)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=str(CHROMIUM),
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
+            page = browser.new_page()
+            saves = 0
+
+            def load(address: str) -> None:
+                nonlocal saves
+                page.goto(address)
+                page.wait_for_function("document.body.dataset.ready === '1'", timeout=20_000)
+                saves = 0
+
+            def press(key: str, counts: bool = True) -> None:
+                nonlocal saves
+                before = _rows(run)
+                page.keyboard.press(key)
+                if counts:
+                    saves += 1
+                    page.wait_for_function(
+                        f"document.body.dataset.saves === '{saves}'", timeout=20_000
+                    )
+                else:
+                    page.wait_for_timeout(300)
+                    assert _rows(run) == before  # navigation writes nothing
+
+            def shown() -> int:
+                page.wait_for_function("document.body.dataset.index !== ''")
+                return int(page.get_attribute("body", "data-index"))
+
+            def progress() -> str:
+                return page.inner_text("#progress")
+
+            load(url)
+            assert shown() == 0 and progress() == f"0 / {N} labelled"
+            assert page.inner_text("#seed") == "40"
+            page.wait_for_function("document.getElementById('face').naturalWidth === 384")
+            assert _rows(run) == [f"{i},{40 + i},," for i in range(N)]
+
+            press("w")
+            assert _rows(run)[0] == "0,40,1," and shown() == 0
+            assert page.inner_text("#gender") == "woman"
+            press("g")
+            assert _rows(run)[0] == "0,40,1,1" and shown() == 1
+            assert progress() == f"1 / {N} labelled"
+            press("m")
+            assert _rows(run)[1] == "1,41,0,"
+            press("b")
+            assert _rows(run)[1] == "1,41,0,0" and shown() == 2
+            press("s")
+            assert _rows(run)[2] == "2,42,skip,skip" and shown() == 3
+            assert progress() == f"3 / {N} labelled"
+            press("Backspace")  # undo the skip
+            assert _rows(run)[2] == "2,42,," and shown() == 2
+            press("u")  # undo "bad" on face 1
+            assert _rows(run)[1] == "1,41,0," and shown() == 1
+            assert progress() == f"1 / {N} labelled"
+            press("ArrowRight", counts=False)
+            assert shown() == 2
+            press("ArrowLeft", counts=False)
+            assert shown() == 1
+            press("B")
+            assert _rows(run)[1] == "1,41,0,0" and shown() == 2
+
+            page.reload()
+            page.wait_for_function("document.body.dataset.ready === '1'")
+            saves = 0
+            assert shown() == 2 and progress() == f"2 / {N} labelled"
+
+            _kill(proc)
+            assert _rows(run)[:3] == ["0,40,1,1", "1,41,0,0", "2,42,,"]
+            proc, url = _start(run)
+            load(url)
+            assert shown() == 2 and progress() == f"2 / {N} labelled"
+            assert page.inner_text("#gender") == "-"
+            press("w")
+            press("b")
+            assert _rows(run)[2] == "2,42,1,0" and shown() == 3
+            assert progress() == f"3 / {N} labelled"
+            browser.close()
+    finally:
+        _kill(proc)
