@@ -129,12 +129,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=None,
         help="use only the first N rows of the store (default all)",
     )
-    p.add_argument(
-        "--scores",
-        choices=["mesh", "cnn"],
-        default="mesh",
-        help="which stored scores to rank by: mesh analysis or the property CNN's",
-    )
     p.add_argument("--out", type=Path, default=None, help="output folder (default RUN/directions)")
     add_common(p)
 
@@ -156,7 +150,6 @@ def run(args: argparse.Namespace) -> int:
         val_fraction=args.val,
         seed=args.seed,
         svm_c=args.svm_c,
-        scores=args.scores,
         out=args.out,
     )
     for w in warnings:

@@ -28,8 +28,8 @@ class PropertyMeter:
         if len(images) == 0:
             return np.zeros((0, len(self.properties)), np.float32)
         result = self.scorer.score(images)
-        normalised = self.normalisation.apply(result.raw, self.scorer.columns)
-        out = np.asarray(normalised, np.float32)[:, self._idx]
+        needed = list(self.property_columns.values())
+        out = np.asarray(self.normalisation.apply(result.raw[:, self._idx], needed), np.float32)
         out[~np.asarray(result.found, bool)] = np.nan
         return out
 

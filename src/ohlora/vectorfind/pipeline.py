@@ -15,23 +15,6 @@ from ohlora.vectorfind.directions import Directions
 from ohlora.vectorfind.find import find_directions
 
 
-def score_columns(samples: Samples, algorithm: str, scores: str) -> dict[str, str]:
-    """{property: column} for ranking: mesh columns, or `cnn.<property>` annotations."""
-    from ohlora.session import property_columns
-
-    cols = property_columns(algorithm)
-    if scores == "mesh":
-        return cols
-    cnn = {p: f"cnn.{p}" for p in cols}
-    missing = [c for c in cnn.values() if c not in samples.annotations]
-    if missing:
-        raise OhloraError(
-            "the store has no CNN scores: run `ohlora train-property-cnn` and "
-            "`ohlora sample --scorer cnn` (or score the store) first"
-        )
-    return cnn
-
-
 def find_for_run(
     run: Path,
     *,
@@ -47,13 +30,13 @@ def find_for_run(
     val_fraction: float,
     seed: int,
     svm_c: float,
-    scores: str = "mesh",
     out: Path | None = None,
     samples: Samples | None = None,
     save: bool = True,
 ) -> tuple[Directions, list[str], Path]:
     """Find directions on a run's samples (first n rows, filtered) and save them."""
     from ohlora import generators
+    from ohlora.session import property_columns
     from ohlora.store.sampler import load_normalisation
 
     rd = RunDir(run)
@@ -63,7 +46,7 @@ def find_for_run(
         if n > len(s):
             raise OhloraError(f"--n {n} exceeds the {len(s)} rows of {run}: sample more first")
         s = s.subset(np.arange(len(s)) < n)
-    cols = score_columns(s, algorithm, scores)
+    cols = property_columns(algorithm)
     mask = filter_mask(s, filter_expr, cols)
     if space != "w+" and layers:
         raise OhloraError("--layers applies to the w+ space only")
@@ -74,7 +57,7 @@ def find_for_run(
         "n": len(s),
         "k": k,
         "filter": filter_expr,
-        "scores": scores,
+        "scorer": sample_cfg.get("scorer", "mesh"),
         "val_fraction": val_fraction,
         "seed": seed,
         "svm_c": svm_c,
