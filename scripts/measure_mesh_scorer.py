@@ -4,7 +4,8 @@ Run: .venv/bin/python scripts/measure_mesh_scorer.py [--n 500] [--seed 0]
 Scores the embedded DCGAN's faces of seeds seed .. seed+n-1 in-process (workers=0) and with
 two worker processes (workers=2), checks both give the same numbers, and prints the share of
 faces found, images/s of each (ratio against workers=0, same run, models already loaded),
-the machine's load, and the Pearson correlations of eyes, mouth and pose across algorithms.
+the CPU time per image (load-independent), the machine's load, and the Pearson correlations
+of eyes, mouth and pose across algorithms.
 """
 
 from __future__ import annotations
@@ -33,11 +34,23 @@ def _cpu() -> str:
     return platform.processor() or "unknown CPU"
 
 
+def _cpu_seconds(scorer: MeshScorer) -> float:
+    """CPU time used so far by this process and the scorer's worker processes."""
+    total = time.process_time()
+    pool = scorer._pool
+    for w in pool.workers if pool is not None else []:
+        with open(f"/proc/{w.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def _timed(scorer: MeshScorer, images: np.ndarray):
+    """(wall seconds, CPU seconds, result) of scoring `images`, models already loaded."""
     scorer.score(images[:8])  # load the models / start the workers first
-    t = time.perf_counter()
+    c, t = _cpu_seconds(scorer), time.perf_counter()
     res = scorer.score(images)
-    return time.perf_counter() - t, res
+    return time.perf_counter() - t, _cpu_seconds(scorer) - c, res
 
 
 def main() -> None:
@@ -51,13 +64,17 @@ def main() -> None:
     g = DCGANGenerator.pretrained()
     images = g.synthesize(g.sample_latents(args.n, args.seed))
     with MeshScorer(workers=0) as s0:
-        t0, r0 = _timed(s0, images)
+        t0, c0, r0 = _timed(s0, images)
     with MeshScorer(workers=2) as s2:
-        t2, r2 = _timed(s2, images)
+        t2, c2, r2 = _timed(s2, images)
     same = np.array_equal(r0.raw, r2.raw, equal_nan=True) and (r0.found == r2.found).all()
     print(f"faces found: {int(r0.found.sum())} / {args.n} ({r0.found.mean():.1%})")
-    print(f"workers=0: {args.n / t0:.1f} images/s")
-    print(f"workers=2: {args.n / t2:.1f} images/s ({t0 / t2:.2f}x workers=0); same numbers: {same}")
+    print(f"workers=0: {args.n / t0:.1f} images/s; {1000 * c0 / args.n:.1f} ms CPU per image")
+    print(
+        f"workers=2: {args.n / t2:.1f} images/s ({t0 / t2:.2f}x workers=0); "
+        f"{1000 * c2 / args.n:.1f} ms CPU per image; same numbers: {same}"
+    )
+    print(f"load after: {os.getloadavg()[0]:.2f}")
 
     raw = r0.raw[r0.found]
 
