@@ -30,13 +30,21 @@ def run_generator_name(run: Path) -> str:
 
 
 def open_meter(
-    run: Path, scorer: str = "mesh", workers: int = 2, algorithm: str = DEFAULT_ALGORITHM
+    run: Path,
+    scorer: str = "mesh",
+    workers: int = 2,
+    algorithm: str = DEFAULT_ALGORITHM,
+    views: int = 1,
 ) -> PropertyMeter:
-    """Scorer + the run's normalisation: measures images in the run's normalised units."""
+    """Scorer + the run's normalisation: measures images in the run's normalised units
+    (averaged over `views` test-time views: 1 plain, 2 adds the mirror image, up to 4)."""
     from ohlora.store.sampler import load_normalisation, make_scorer
 
     return PropertyMeter(
-        make_scorer(scorer, workers, run), load_normalisation(run), property_columns(algorithm)
+        make_scorer(scorer, workers, run),
+        load_normalisation(run),
+        property_columns(algorithm),
+        views=views,
     )
 
 
@@ -55,6 +63,7 @@ def open_editor(
     refine: int = 2,
     scorer: str = "mesh",
     workers: int = 2,
+    views: int = 1,
 ) -> Editor:
     """An editor over the run's generator and directions.
 
@@ -63,5 +72,5 @@ def open_editor(
     from ohlora import generators
 
     d = load_directions(run, directions)
-    meter = open_meter(run, scorer, workers, d.algorithm)
+    meter = open_meter(run, scorer, workers, d.algorithm, views=views)
     return Editor(generators.load(d.generator), d, meter=meter, refine=refine)

@@ -6,32 +6,75 @@ from typing import Any
 
 import numpy as np
 
+# Properties whose sign flips when the image is mirrored left-right.
+MIRROR_ODD = frozenset({"pose"})
+VIEWS = ("identity", "mirror", "shift-right", "shift-down")
+
+
+def view(images: np.ndarray, name: str) -> np.ndarray:
+    """One test-time view of uint8 N x H x W x 3 images: mirrored or moved by one pixel."""
+    if name == "identity":
+        return images
+    if name == "mirror":
+        return np.ascontiguousarray(images[:, :, ::-1])
+    if name == "shift-right":
+        return np.concatenate([images[:, :, :1], images[:, :, :-1]], axis=2)
+    if name == "shift-down":
+        return np.concatenate([images[:, :1], images[:, :-1]], axis=1)
+    raise ValueError(f"unknown view {name!r}")
+
 
 class PropertyMeter:
     """Scorer + normalisation + property-to-column map: images -> normalised properties.
 
     `measure` returns float32 (N, P) in the order of `properties`; NaN where no face was
-    found (or the property could not be read).
+    found (or the property could not be read). With `views > 1` each image is also measured
+    mirrored (pose negated back) and moved by a pixel, and the readings are averaged: face
+    analysis of a 64 px face is noisy (a mirrored reading of the eyes differs by ~0.5 standard
+    deviations), and a closed loop that corrects single noisy readings chases the noise.
     """
 
-    def __init__(self, scorer: Any, normalisation: Any, property_columns: dict[str, str]) -> None:
+    def __init__(
+        self, scorer: Any, normalisation: Any, property_columns: dict[str, str], views: int = 1
+    ) -> None:
+        if not 1 <= views <= len(VIEWS):
+            raise ValueError(f"views must be 1..{len(VIEWS)}, got {views}")
         self.scorer = scorer
         self.normalisation = normalisation
         self.property_columns = dict(property_columns)
         self.properties = list(property_columns)
+        self.views = views
         missing = [c for c in self.property_columns.values() if c not in scorer.columns]
         assert not missing, f"scorer lacks columns {missing}"
         self._idx = [scorer.columns.index(c) for c in self.property_columns.values()]
+        self._sign = np.array([-1.0 if p in MIRROR_ODD else 1.0 for p in self.properties])
 
-    def measure(self, images: np.ndarray) -> np.ndarray:
-        assert images.ndim == 4 and images.shape[-1] == 3 and images.dtype == np.uint8
-        if len(images) == 0:
-            return np.zeros((0, len(self.properties)), np.float32)
+    def _measure_once(self, images: np.ndarray) -> np.ndarray:
         result = self.scorer.score(images)
         needed = list(self.property_columns.values())
         out = np.asarray(self.normalisation.apply(result.raw[:, self._idx], needed), np.float32)
         out[~np.asarray(result.found, bool)] = np.nan
         return out
+
+    def measure(self, images: np.ndarray) -> np.ndarray:
+        assert images.ndim == 4 and images.shape[-1] == 3 and images.dtype == np.uint8
+        n = len(images)
+        if n == 0:
+            return np.zeros((0, len(self.properties)), np.float32)
+        if self.views == 1:
+            return self._measure_once(images)
+        names = VIEWS[: self.views]
+        stacked = self._measure_once(np.concatenate([view(images, v) for v in names]))
+        readings = stacked.reshape(len(names), n, -1)
+        for i, v in enumerate(names):
+            if v == "mirror":
+                readings[i] *= self._sign
+        # Mean of the views that found a face; NaN unless at least half of them did.
+        count = np.isfinite(readings).sum(0)
+        with np.errstate(invalid="ignore"):
+            out = np.where(count > 0, np.nansum(readings, 0) / np.maximum(count, 1), np.nan)
+        out[count * 2 < len(names)] = np.nan
+        return out.astype(np.float32)
 
     def close(self) -> None:
         self.scorer.close()
