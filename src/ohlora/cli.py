@@ -24,8 +24,22 @@ EPILOG = """examples:
 """
 
 
-class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
-    """Show defaults and keep the hand-made line breaks of descriptions and examples."""
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Append "(default: X)" where an option has a real default its help does not already
+    state, and keep the hand-made line breaks of descriptions and examples."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if (
+            "default" not in text
+            and action.default not in (None, False, argparse.SUPPRESS)
+            and action.option_strings
+        ):
+            default = action.default
+            if isinstance(default, list):
+                default = ",".join(map(str, default)) or "none"
+            text += f" (default: {default})"
+        return text
 
 
 def _command_modules() -> list[ModuleType]:

@@ -64,6 +64,7 @@ def open_editor(
     scorer: str = "mesh",
     workers: int = 2,
     views: int = 1,
+    method: str = "calibrated",
 ) -> Editor:
     """An editor over the run's generator and directions.
 
@@ -73,4 +74,4 @@ def open_editor(
 
     d = load_directions(run, directions)
     meter = open_meter(run, scorer, workers, d.algorithm, views=views)
-    return Editor(generators.load(d.generator), d, meter=meter, refine=refine)
+    return Editor(generators.load(d.generator), d, meter=meter, refine=refine, method=method)

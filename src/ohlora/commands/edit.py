@@ -65,6 +65,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="closed-loop correction rounds (0..10; 0 = open loop)",
     )
     p.add_argument(
+        "--views",
+        type=int_range(1, 4),
+        default=1,
+        help="test-time views averaged in the edit's measurements (1..4)",
+    )
+    p.add_argument(
         "--size",
         type=int_range(0, 4096),
         default=0,
@@ -92,7 +98,9 @@ def run(args: argparse.Namespace) -> int:
         raise OhloraError("give either --seed (single form) or --plan (batch form)")
     from ohlora.session import open_editor
 
-    editor = open_editor(args.run, args.directions, refine=args.refine, workers=args.workers)
+    editor = open_editor(
+        args.run, args.directions, refine=args.refine, workers=args.workers, views=args.views
+    )
     try:
         if args.plan is not None:
             plan = read_plan(args.plan, args.out, editor.d.steered)

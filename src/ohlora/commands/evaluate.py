@@ -40,6 +40,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="closed-loop correction rounds of the edit (0 = open loop)",
     )
     p.add_argument(
+        "--method",
+        choices=["calibrated", "seed"],
+        default="calibrated",
+        help="calibrated: ohlora's targets-to-steps edit; seed: the original's rule "
+        "(asked value x unit direction), as a baseline",
+    )
+    p.add_argument(
+        "--views",
+        type=int_range(1, 4),
+        default=1,
+        help="test-time views the edit's own measurements average (1..4; the judge uses 1)",
+    )
+    p.add_argument(
         "--judge",
         choices=["mesh", "cnn"],
         default="mesh",
@@ -79,6 +92,8 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         filter_expr=args.filter,
         out=args.out,
+        views=args.views,
+        method=args.method,
     )
     mc = s["mean_corr"]
     print(

@@ -28,6 +28,8 @@ def evaluate_run(
     strip: Path | None = None,
     editor: Editor | None = None,
     record: bool = True,
+    views: int = 1,
+    method: str = "calibrated",
 ) -> tuple[Path, dict[str, Any]]:
     """Run the test and write the report; returns (report.md path, summary dict)."""
     import json
@@ -37,10 +39,18 @@ def evaluate_run(
     proto = PROTOCOLS[protocol]
     own_editor = editor is None
     if editor is None:
-        editor = open_editor(run, directions, refine=refine, scorer="mesh", workers=workers)
+        editor = open_editor(
+            run,
+            directions,
+            refine=refine,
+            scorer="mesh",
+            workers=workers,
+            views=views,
+            method=method,
+        )
     judge_meter = (
         editor.meter
-        if judge == "mesh" and editor.meter is not None
+        if judge == "mesh" and editor.meter is not None and editor.meter.views == 1
         else open_meter(run, judge, workers, editor.d.algorithm)
     )
     accept = None
@@ -76,7 +86,9 @@ def evaluate_run(
         "filter (bases)": filter_expr or "none",
         "filter (directions)": editor.d.params.get("filter") or "none",
         "algorithm": editor.d.algorithm,
-        "refine": editor.refine,
+        "method": editor.method,
+        "refine": editor.refine if editor.method == "calibrated" else 0,
+        "views (edit)": editor.meter.views if editor.meter is not None else 0,
         "judge": judge,
         "seed": seed,
     }

@@ -53,6 +53,7 @@ class Editor:
         keep_weight: float = 1.0,
         clamp: float | None = 3.0,
         damping: float = 1.0,
+        method: str = "calibrated",
     ) -> None:
         if directions.generator != generator.name:
             raise OhloraError(
@@ -67,6 +68,9 @@ class Editor:
         self.keep_weight = keep_weight
         self.clamp = clamp
         self.damping = damping
+        if method not in ("calibrated", "seed"):
+            raise OhloraError(f"unknown edit method {method!r}: use calibrated or seed")
+        self.method = method
         self.properties = list(next(iter(directions.sets.values())).response_properties)
         names = [*directions.steered, *directions.kept]
         self._core = [self.properties.index(p) for p in names]
@@ -181,6 +185,8 @@ class Editor:
                 raise OhloraError(
                     f"no direction for {p!r}: these directions steer {', '.join(self.d.steered)}"
                 )
+        if self.method == "seed":
+            return self._edit_as_seed(latents, targets)
         base_flat = self._flat(latents)
         current = self.d.sets["all"].predict(base_flat).astype(np.float32)
         if base_measured is None:
@@ -221,6 +227,20 @@ class Editor:
             steps[better], edited[better] = cand_steps[better], cand[better]
             images[better], measured[better] = cand_images[better], cand_measured[better]
         return EditResult(edited, images, steps, groups, base_measured, measured)
+
+    def _edit_as_seed(self, latents: np.ndarray, targets: dict[str, np.ndarray]) -> EditResult:
+        """The original's rule (VectorFind-v7 test): add each asked value times the unit
+        direction to the base latent; no measurement, calibration, clamp or closed loop."""
+        groups = self._groups(self.d.sets["all"].predict(self._flat(latents)))
+        if self.d.group_by and self.meter is not None:
+            groups = self._groups(self.measure_base(latents))
+        names = self.d.sets["all"].names
+        steps = np.zeros((len(latents), len(names)), np.float32)
+        for p, t in targets.items():
+            steps[:, names.index(p)] = np.nan_to_num(t)
+        edited = latents + self._offset(steps, groups)
+        images = self.g.synthesize(edited, self.d.space)
+        return EditResult(edited, images, steps, groups, None, None)
 
     def _add_steps(
         self,
