@@ -126,6 +126,11 @@ def make_handler(app: LabelApp) -> type[BaseHTTPRequestHandler]:
                 self._error(HTTPStatus.NOT_FOUND, str(e))
 
         def do_POST(self) -> None:
+            # JSON only: another site's page cannot send it here without a preflight that this
+            # server never grants, so it cannot change the labels behind the user's back
+            if self.headers.get("Content-Type", "").split(";")[0].strip() != "application/json":
+                self._error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "send application/json")
+                return
             try:
                 n = int(self.headers.get("Content-Length", "0"))
                 body = json.loads(self.rfile.read(n) or b"{}")
