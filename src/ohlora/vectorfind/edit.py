@@ -52,7 +52,7 @@ class Editor:
         max_step: float = 8.0,
         keep_weight: float = 1.0,
         clamp: float | None = 3.0,
-        damping: float = 1.0,
+        damping: float = 0.7,
         method: str = "calibrated",
     ) -> None:
         if directions.generator != generator.name:
@@ -169,6 +169,15 @@ class Editor:
         images = self.g.synthesize(uniq.reshape(-1, *latents.shape[1:]), self.d.space)
         return self.meter.measure(images)[inverse.ravel()]
 
+    def current(self, latents: np.ndarray, base_measured: np.ndarray | None) -> np.ndarray:
+        """Where each face stands (N, P): its measured properties where `base_measured` is
+        finite, the response model's prediction elsewhere (no face found, or not measured)."""
+        current = self.d.sets["all"].predict(self._flat(latents)).astype(np.float32)
+        if base_measured is not None:
+            ok = np.isfinite(base_measured)
+            current[ok] = base_measured[ok]
+        return current
+
     def edit(
         self,
         latents: np.ndarray,
@@ -188,12 +197,9 @@ class Editor:
         if self.method == "seed":
             return self._edit_as_seed(latents, targets)
         base_flat = self._flat(latents)
-        current = self.d.sets["all"].predict(base_flat).astype(np.float32)
         if base_measured is None:
             base_measured = self.measure_base(latents)
-        if base_measured is not None:
-            ok = np.isfinite(base_measured)
-            current[ok] = base_measured[ok]
+        current = self.current(latents, base_measured)
         groups = self._groups(current)
 
         desired = current.copy()
