@@ -52,7 +52,7 @@ class Editor:
         max_step: float = 8.0,
         keep_weight: float = 1.0,
         clamp: float | None = 3.0,
-        damping: float = 0.7,
+        damping: float = 0.5,
         method: str = "calibrated",
     ) -> None:
         if directions.generator != generator.name:
