@@ -1,0 +1,96 @@
+"""The studio's engine without the page: input validation, open-loop renders, saving, clips."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from ohlora.errors import OhloraError
+from ohlora.studio.renderer import FaceRenderer, parse_seed, parse_target
+
+
+@pytest.mark.parametrize(
+    ("value", "seed"), [("7", 7), (" 42 ", 42), (3, 3), (5.0, 5), (str(2**63 - 1), 2**63 - 1)]
+)
+def test_parse_seed_accepts_whole_numbers_in_range(value, seed):
+    assert parse_seed(value) == seed
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("abc", "not a whole number"),
+        ("1.5", "not a whole number"),
+        (2.5, "not a whole number"),
+        ("-1", "out of range"),
+        (str(2**63), "out of range"),
+        ("", "no seed"),
+        (None, "no seed"),
+    ],
+)
+def test_parse_seed_rejects_with_a_clear_message(value, message):
+    with pytest.raises(OhloraError, match=message):
+        parse_seed(value)
+
+
+@pytest.mark.parametrize("value", ["x", None, float("nan"), float("inf"), 3.5, -3.01])
+def test_parse_target_rejects_non_numbers_and_out_of_range(value):
+    with pytest.raises(OhloraError, match="eyes"):
+        parse_target("eyes", value)
+
+
+def test_missing_directions_is_a_message_not_a_crash(small_run, tmp_path):
+    run = tmp_path / "run"
+    shutil.copytree(small_run, run)
+    shutil.rmtree(run / "directions")
+    r = FaceRenderer(run)
+    with pytest.raises(OhloraError, match="find-directions"):
+        r.render(7, 0, 0, 0)
+    # once directions appear, the same renderer works without a restart
+    shutil.copytree(small_run / "directions", run / "directions")
+    assert r.render(7, 0, 0, 0).shape == (64, 64, 3)
+    r.close()
+    with pytest.raises(OhloraError, match="does not exist"):
+        FaceRenderer(tmp_path / "nowhere").render(7, 0, 0, 0)
+
+
+@pytest.mark.slow
+def test_open_loop_renders_save_and_clip(small_run, tmp_path):
+    r = FaceRenderer(small_run, out=tmp_path / "out")
+    try:
+        face = r.face(7)
+        assert face.found and set(face.own) == {"eyes", "mouth", "pose"}
+        at_own = r.render(7, *face.own.values())
+        unedited = r.thumbnails([7])[0]
+        # the face at its own values is the face itself (an open-loop step of zero)
+        assert np.abs(at_own.astype(int) - unedited.astype(int)).max() <= 1
+        moved = r.render(7, face.own["eyes"], 2.5, face.own["pose"])
+        assert np.abs(moved.astype(int) - at_own.astype(int)).mean() > 1
+        assert r.render(7, face.own["eyes"], 2.5, face.own["pose"]) is moved  # cached
+
+        png = r.save(7, 0.5, 1.0, -0.5)
+        meta = json.loads(png.with_suffix(".json").read_text())
+        assert png.is_file() and meta["seed"] == 7
+        assert meta["targets"] == {"eyes": 0.5, "mouth": 1.0, "pose": -0.5}
+        assert r.save(7, 0.5, 1.0, -0.5) != png  # never overwrites an earlier save
+
+        gif = r.clip(7, "blink", 1, 6, {"eyes": 0, "mouth": 0, "pose": 0}, size=64)
+        assert gif.suffix == ".gif" and gif.is_file()
+        with pytest.raises(OhloraError, match="unknown clip"):
+            r.clip(7, "dance", 1, 6, {"eyes": 0, "mouth": 0, "pose": 0})
+        with pytest.raises(OhloraError, match="fps"):
+            r.clip(7, "talk", 1, 500, {"eyes": 0, "mouth": 0, "pose": 0})
+
+        seeds, passing, total = r.filtered_seeds(5)
+        assert seeds == [0, 1, 2, 3, 4] and passing == total == 600
+        r.filter_expr = "mouth>=1"
+        seeds, passing, _ = r.filtered_seeds(500)
+        assert 0 < passing < 600 and len(seeds) == passing
+        r.filter_expr = "gender>=0.5"
+        with pytest.raises(OhloraError, match="classify"):
+            r.filtered_seeds(5)
+    finally:
+        r.close()
