@@ -44,12 +44,12 @@ def _face_src(page) -> str:
 
 
 def _shown(src: str) -> np.ndarray:
-    """The face image the page shows, back at the generator's 64 px."""
+    """The face image the page shows (sent at the generator's 64 px, shown larger)."""
     assert src.startswith(LOOPBACK), src
     with urllib.request.urlopen(src, timeout=30) as f:
         im = Image.open(io.BytesIO(f.read())).convert("RGB")
-    assert im.size == (320, 320), im.size
-    return np.asarray(im.resize((64, 64), Image.BOX))
+    assert im.size == (64, 64), im.size
+    return np.asarray(im)
 
 
 def _set_slider(page, prop: str, value: float) -> str:
@@ -108,6 +108,8 @@ def test_sliders_steer_their_property_and_bad_input_gets_a_message(studio, small
             )
             assert _current_seed(page) == str(SEED)
             status = page.inner_text("#status")
+            box = page.locator("#face img").bounding_box()
+            assert box and box["width"] >= 300 and box["height"] >= 300, box  # shown upscaled
             page.evaluate("() => { window.__studioMarker = 42; }")
 
             for j, prop in enumerate(meter.properties[:3]):

@@ -108,3 +108,10 @@ def test_mapping_to_targets():
 def test_bad_clip_arguments_are_clear_errors(clip, seconds, fps):
     with pytest.raises(OhloraError):
         clips.clip_weights(clip, seconds, fps, seed=0)
+
+
+def test_talk_caps_the_mouth_unless_the_rest_face_is_already_more_open():
+    t = clips.clip_targets("talk", 4, 30, 3, {"eyes": 0.0, "mouth": 0.8, "pose": 0.0})
+    assert t["mouth"].max() == pytest.approx(clips.TALK_MOUTH_CAP)
+    t = clips.clip_targets("talk", 4, 30, 3, {"eyes": 0.0, "mouth": 2.5, "pose": 0.0})
+    assert t["mouth"].max() == pytest.approx(2.5) and t["mouth"].min() < 2.5 - 1.0

@@ -127,7 +127,7 @@ def gif_bytes(frames: np.ndarray, fps: float, size: int = 0) -> bytes:
         append_images=quantised[1:],
         duration=frame_durations(len(ims), fps),
         loop=0,
-        optimize=False,
+        optimize=True,
     )
     return buf.getvalue()
 

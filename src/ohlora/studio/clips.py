@@ -57,6 +57,7 @@ REF_FPS = 15
 
 # Clip shapes (in the original's weights).
 MOUTH_OPEN = -1.8  # the original's widest test weight: a fully open mouth
+TALK_MOUTH_CAP = 1.5  # talk: no syllable opens the mouth past this target (or the rest face's)
 SYLLABLE_S = (0.16, 0.28)  # about 4 to 6 syllables a second, as in speech
 SYLLABLE_OPENING = (0.7, 1.0)  # share of the way from closed to fully open
 WORD_SYLLABLES = (1, 3)
@@ -222,5 +223,12 @@ def to_targets(weights: dict[str, np.ndarray], rest: dict[str, float]) -> dict[s
 def clip_targets(
     clip: str, seconds: float, fps: float, seed: int, rest: dict[str, float]
 ) -> dict[str, np.ndarray]:
-    """Per-frame normalised targets {eyes, mouth, pose: (frames,)} of a clip around `rest`."""
-    return to_targets(clip_weights(clip, seconds, fps, seed), rest)
+    """Per-frame normalised targets {eyes, mouth, pose: (frames,)} of a clip around `rest`.
+
+    In `talk` the mouth target is capped at TALK_MOUTH_CAP (or the rest face's own mouth, if
+    that is higher): the mouth's scores are skewed (closed faces bunch near -0.8, open ones
+    reach +3), and a syllable of a face whose mouth is already ajar would otherwise shout."""
+    targets = to_targets(clip_weights(clip, seconds, fps, seed), rest)
+    if clip == "talk":
+        targets["mouth"] = np.minimum(targets["mouth"], max(TALK_MOUTH_CAP, rest["mouth"]))
+    return targets
