@@ -67,13 +67,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ohlora.errors import OhloraError
     from ohlora.store.filter import parse_filter
-    from ohlora.studio.app import launch
-    from ohlora.studio.renderer import FaceRenderer
 
     if not args.run.is_dir():
         raise OhloraError(f"run folder {args.run} does not exist: check --run")
     if args.filter:
         parse_filter(args.filter)  # a malformed filter is a start-up error, not a page error
+    from ohlora.studio.app import launch
+    from ohlora.studio.renderer import FaceRenderer
+
     renderer = FaceRenderer(args.run, args.directions, args.filter, args.out)
     launch(renderer, args.host, args.port, block=True, gallery_size=args.faces)
     return 0
