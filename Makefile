@@ -9,12 +9,11 @@ PIP := $(PY) -m pip --disable-pip-version-check
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml requirements/base.txt requirements/mediapipe.txt requirements/dev.txt requirements/studio.txt
+$(VENV)/.installed: pyproject.toml requirements/base.txt requirements/mediapipe.txt requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -r requirements/base.txt -r requirements/dev.txt
 	$(PIP) install -q --no-deps -r requirements/mediapipe.txt
-	$(PIP) install -q --no-deps -r requirements/studio.txt
 	$(PIP) install -q --no-deps -e .
 	touch $@
 
