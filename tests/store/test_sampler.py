@@ -35,7 +35,7 @@ def _content(run: Path) -> dict[str, np.ndarray]:
 
 @pytest.mark.slow
 def test_sigkill_mid_run_then_resume_equals_uninterrupted(tmp_path):
-    args = ["sample", "--n", "240", "--shard-size", "40", "--workers", "0"]
+    args = ["sample", "--n", "120", "--shard-size", "20", "--workers", "0"]
     ref = tmp_path / "ref"
     subprocess.run(_cli(*args, "--run", str(ref)), check=True, capture_output=True)
 
@@ -57,7 +57,7 @@ def test_sigkill_mid_run_then_resume_equals_uninterrupted(tmp_path):
     res = subprocess.run(_cli(*args, "--run", str(run)), capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
     a, b = _content(ref), _content(run)
-    assert len(a["index"]) == len(b["index"]) == 240
+    assert len(a["index"]) == len(b["index"]) == 120
     for k in a:
         np.testing.assert_array_equal(a[k], b[k], err_msg=k)
 
