@@ -79,3 +79,15 @@ def test_figures_against_the_majority_baseline():
     assert f["accuracy"] == 0.75 and f["baseline_accuracy"] == 0.75
     assert f["roc_auc"] == pytest.approx(1.0) and f["baseline_roc_auc"] == 0.5
     assert f["baseline_bce"] == pytest.approx(-(0.75 * np.log(0.75) + 0.25 * np.log(0.25)))
+
+
+def test_shift_equals_replicate_pad_then_crop():
+    from ohlora.classifiers.cnn import shift_images
+
+    x = torch.rand(4, 3, 9, 11)
+    dx, dy = torch.tensor([-3, 0, 2, 3]), torch.tensor([1, -2, 0, 3])
+    padded = torch.nn.functional.pad(x, (3, 3, 3, 3), mode="replicate")
+    want = torch.stack(
+        [padded[i, :, 3 + dy[i] : 3 + dy[i] + 9, 3 + dx[i] : 3 + dx[i] + 11] for i in range(4)]
+    )
+    assert torch.equal(shift_images(x, dx, dy), want)

@@ -25,7 +25,8 @@ filter "gender>=0.5,quality>=0.5" does to the labelled faces. Writes gender / qu
 EPILOG = """examples:
   ohlora train-classifiers --run runs/a
   ohlora train-classifiers --run runs/a --labels runs/a/labels.csv --epochs 40
-  ohlora train-classifiers --run runs/b --labels runs/b/labels.csv --no-shipped --generator X
+  ohlora train-classifiers --run runs/b --labels runs/b/labels.csv --no-shipped \\
+      --generator stylegan-celeba-partial-256
 """
 
 
@@ -40,12 +41,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--no-shipped", action="store_true", help="leave out the shipped 256 labels")
     p.add_argument("--folds", type=int_range(2, 20), default=5, help="folds per task (2..20)")
-    p.add_argument("--epochs", type=int_range(1, 1000), default=20, help="epochs per fold")
+    p.add_argument(
+        "--epochs", type=int_range(1, 1000), default=30, help="epochs per fold (1..1000)"
+    )
     p.add_argument(
         "--bce-threshold",
         type=float_range(0.0, 100.0),
         default=None,
-        help="validation BCE above which a fold failed (default: the fold's class-prior BCE)",
+        help="validation BCE above which a fold failed (0..100; none: the fold's class-prior "
+        "BCE, i.e. no better than guessing the class ratio)",
     )
     p.add_argument(
         "--max-retries",
@@ -70,8 +74,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import time
-
-    import torch
 
     from ohlora.classifiers.conditions import DEFAULT_FILTER
     from ohlora.classifiers.labels import read_labels, shipped_labels
@@ -123,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"labels: {', '.join(s.source for s in sets)}\n"
         f"cross-validated ({args.folds} folds, out-of-fold predictions; "
-        f"{seconds:.0f} s on {torch.get_num_threads()} threads):"
+        f"trained in {seconds:.0f} s on one thread):"
     )
     print(
         f"  {'task':8} {'area':11} {'n':>4} {'accuracy':>9} {'majority':>9} "
