@@ -56,7 +56,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--judge",
         choices=["mesh", "cnn"],
         default="mesh",
-        help="scorer that measures the edited faces",
+        help="scorer that measures the edited faces (cnn: the property CNN the run was "
+        "sampled with, else RUN/property_cnn)",
     )
     p.add_argument(
         "--directions", type=Path, default=None, help="directions folder (default RUN/directions)"

@@ -20,6 +20,7 @@ EPILOG = """examples:
   ohlora find-directions --run runs/a --k 800 --properties eyes,mouth,pose,hair_length
   ohlora find-directions --run runs/a --groups hair_color,hair_length,background_mean
   ohlora find-directions --run runs/a --filter "gender>=0.5,quality>=0.5"
+  ohlora find-directions --run runs/a --scorer cnn --out runs/a/directions-cnn
 """
 
 PROPERTIES = (
@@ -130,6 +131,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="use only the first N rows of the store (default all)",
     )
     p.add_argument("--out", type=Path, default=None, help="output folder (default RUN/directions)")
+    p.add_argument(
+        "--scorer",
+        choices=["mesh", "cnn"],
+        default=None,
+        help="labels to use (default: the scorer the store was sampled with); cnn on a "
+        "mesh-scored store relabels the same faces with the property CNN",
+    )
+    p.add_argument(
+        "--cnn",
+        type=Path,
+        default=None,
+        help="--scorer cnn: the CNN folder or a run holding one (default RUN/property_cnn)",
+    )
     add_common(p)
 
 
@@ -151,6 +165,8 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         svm_c=args.svm_c,
         out=args.out,
+        scorer=args.scorer,
+        cnn=args.cnn,
     )
     for w in warnings:
         print(f"warning: {w}")

@@ -14,11 +14,17 @@ DESCRIPTION = """Generate N faces (row i has seed SEED+i), analyse each with med
 selfie mask), compute the raw property scores of algorithms 1, 2 and the landmark variant,
 and write them in shards to RUN/samples/. Killed at any point and run again with the same
 arguments, it continues where it stopped; the result equals an uninterrupted run. Finally the
-scores are Gaussian-normalised (statistics in RUN/normalisation.json)."""
+scores are Gaussian-normalised (statistics in RUN/normalisation.json).
+With --scorer cnn the property CNN (`ohlora train-property-cnn`) scores the faces instead,
+far faster: the seven columns eyes, mouth, pose (landmark.*) and hair/background (alg2.*),
+every non-blank image counted as a face; the scores are normalised with the CNN's own
+training statistics unless --stats is given, so the store shares units with the run the CNN
+learned from."""
 EPILOG = """examples:
   ohlora sample --n 2000 --run runs/a
   ohlora sample --n 4000 --run runs/a            # grows the same run to 4000 rows
   ohlora sample --n 500 --run runs/b --stats runs/a/normalisation.json
+  ohlora sample --n 100000 --run runs/c --scorer cnn --cnn runs/a/property_cnn
 """
 
 
@@ -43,7 +49,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--scorer",
         choices=["mesh", "cnn"],
         default="mesh",
-        help="mesh: mediapipe analysis; cnn: the run's trained property CNN",
+        help="mesh: mediapipe analysis; cnn: a trained property CNN (see --cnn)",
+    )
+    p.add_argument(
+        "--cnn",
+        type=Path,
+        default=None,
+        help="--scorer cnn: the CNN folder, or a run holding one in property_cnn/ (default: "
+        "the one RUN was sampled with, else RUN/property_cnn)",
     )
     p.add_argument(
         "--workers",
@@ -55,7 +68,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--stats",
         type=Path,
         default=None,
-        help="reuse normalisation statistics from this JSON instead of fitting them",
+        help="reuse normalisation statistics from this JSON instead of fitting them "
+        "(default with --scorer cnn: the CNN's training statistics)",
     )
     add_generator_arg(p)
 
@@ -63,15 +77,27 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import numpy as np
 
+    from ohlora.errors import OhloraError
     from ohlora.progress import progress_bar
     from ohlora.store.sampler import SampleParams, sample
 
+    cnn = sha = None
+    stats = args.stats
+    if args.scorer == "cnn":
+        from ohlora.classifiers.property_cnn import cnn_for_sampling
+
+        cnn, sha, cnn_stats = cnn_for_sampling(args.run, args.cnn, args.generator)
+        stats = stats or cnn_stats
+    elif args.cnn is not None:
+        raise OhloraError("--cnn goes with --scorer cnn")
     params = SampleParams(
         generator=args.generator,
         n=args.n,
         seed=args.seed,
         shard_size=args.shard_size,
         scorer=args.scorer,
+        cnn=cnn,
+        cnn_sha256=sha,
     )
     with progress_bar() as bar:
         task = bar.add_task("sample", total=args.n)
@@ -79,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
             args.run,
             params,
             workers=args.workers,
-            stats_from=args.stats,
+            stats_from=stats,
             on_progress=lambda k: bar.advance(task, k),
         )
     found = float(np.mean(s.found)) if len(s) else 0.0

@@ -42,6 +42,8 @@ class SampleParams:
     seed: int
     shard_size: int
     scorer: str
+    cnn: str | None = None  # the property-CNN folder (scorer "cnn" only)
+    cnn_sha256: str | None = None  # its weights' digest: a retrained CNN is another scorer
 
     def compatible(self, other: dict[str, Any]) -> list[str]:
         """Names of parameters that differ from a recorded run (n may grow)."""

@@ -33,8 +33,15 @@ def find_for_run(
     out: Path | None = None,
     samples: Samples | None = None,
     save: bool = True,
+    scorer: str | None = None,
+    cnn: Path | None = None,
 ) -> tuple[Directions, list[str], Path]:
-    """Find directions on a run's samples (first n rows, filtered) and save them."""
+    """Find directions on a run's samples (first n rows, filtered) and save them.
+
+    `scorer` picks the labels: None or the store's own scorer uses the stored scores; "cnn"
+    on a mesh-scored store relabels the same faces with the property CNN (`cnn`, default the
+    run's), so that mesh and CNN labels can be compared on one population.
+    """
     from ohlora import generators
     from ohlora.session import property_columns
     from ohlora.store.sampler import load_normalisation
@@ -46,6 +53,12 @@ def find_for_run(
         if n > len(s):
             raise OhloraError(f"--n {n} exceeds the {len(s)} rows of {run}: sample more first")
         s = s.subset(np.arange(len(s)) < n)
+    stored = sample_cfg.get("scorer", "mesh")
+    scorer = scorer or stored
+    if scorer != stored:
+        s = _relabel(run, s, stored, scorer, cnn, sample_cfg["generator"], algorithm)
+    elif cnn is not None:
+        raise OhloraError("--cnn goes with --scorer cnn")
     cols = property_columns(algorithm)
     mask = filter_mask(s, filter_expr, cols)
     if space != "w+" and layers:
@@ -57,7 +70,8 @@ def find_for_run(
         "n": len(s),
         "k": k,
         "filter": filter_expr,
-        "scorer": sample_cfg.get("scorer", "mesh"),
+        "scorer": scorer,
+        "cnn": None if scorer != "cnn" else str(cnn or sample_cfg.get("cnn") or ""),
         "val_fraction": val_fraction,
         "seed": seed,
         "svm_c": svm_c,
@@ -101,3 +115,36 @@ def find_for_run(
             },
         )
     return d, warnings, out
+
+
+def _relabel(
+    run: Path,
+    s: Samples,
+    stored: str,
+    scorer: str,
+    cnn: Path | None,
+    generator: str,
+    algorithm: str,
+) -> Samples:
+    """The store's faces labelled by another scorer (only mesh -> cnn is possible)."""
+    from ohlora.classifiers.property_cnn import folder_of_run
+    from ohlora.classifiers.property_rescore import rescore_with_cnn
+    from ohlora.progress import progress_bar
+    from ohlora.store.sampler import load_normalisation
+
+    if not (stored == "mesh" and scorer == "cnn"):
+        raise OhloraError(
+            f"{run} was scored by the {stored} scorer; mesh labels exist only for a mesh-scored "
+            "store: sample one with `ohlora sample --scorer mesh`"
+        )
+    if algorithm != "landmark":
+        raise OhloraError("the property CNN learned the landmark columns: use --algorithm landmark")
+    with progress_bar(transient=True) as bar:
+        task = bar.add_task("relabel with the CNN", total=int(s.found.sum()))
+        return rescore_with_cnn(
+            s,
+            generator,
+            Path(cnn) if cnn is not None else folder_of_run(Path(run)),
+            load_normalisation(run),
+            on_progress=lambda k: bar.advance(task, k),
+        )

@@ -1,0 +1,519 @@
+"""The property-score CNN (spec 3.2, 8.2): seven scores from six small area-specific heads.
+
+Face analysis with the mesh is exact but slow and not differentiable; this network is trained
+on the mesh's scores (`ohlora train-property-cnn`) and then stands in for it: it labels large
+sample stores in minutes (`ohlora sample --scorer cnn`), judges edits (`--judge cnn`), and
+lets later stages take gradients through the scores (`score_torch`).
+
+Each head looks only at its own area (`property_areas`): eyes, mouth, pose, hair colour (whole
+image), hair length (bottom half) and one head with two outputs for background mean and std
+(upper half). A head is a stack of 3 x 3 convolutions (batch norm, leaky ReLU, max-pool), a
+small dense layer and a linear output. Input is in [-1, 1]; outputs are the seven normalised
+scores of `resolve("landmark")`'s columns, in the units of the normalisation the network was
+trained against, which is saved with it.
+
+Files (a folder): `model.safetensors` (weights), `config.json` (format, architecture with
+areas, columns, normalisation, training figures), `normalisation.json` (the same statistics
+in the store's format, for `ohlora sample --stats`).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from safetensors.torch import load_file, save_file
+from torch import nn
+
+from ohlora.classifiers.property_areas import Area, area_set, box, crop
+from ohlora.errors import OhloraError
+from ohlora.properties.columns import PROPERTIES, resolve
+from ohlora.properties.normalise import Normalisation
+from ohlora.runinfo import atomic_write_json, read_json
+
+FORMAT = "ohlora-property-cnn/1"
+MODEL_FILE = "model.safetensors"
+CONFIG_FILE = "config.json"
+NORMALISATION_FILE = "normalisation.json"
+DEFAULT_FOLDER = "property_cnn"
+# An image whose pixel values span at most this range is blank: no face, `found` False.
+BLANK_RANGE = 8
+# Which head produces each property (background mean and std share one head).
+HEAD_OF: dict[str, str] = {
+    "eyes": "eyes",
+    "mouth": "mouth",
+    "pose": "pose",
+    "hair_color": "hair_color",
+    "hair_length": "hair_length",
+    "background_mean": "background",
+    "background_std": "background",
+}
+
+
+def columns_for(algorithm: str = "landmark") -> list[str]:
+    """The score columns the CNN predicts, in `PROPERTIES` order."""
+    cols = resolve(algorithm)
+    return [cols[p] for p in PROPERTIES]
+
+
+@dataclass(frozen=True)
+class HeadSpec:
+    """One head: its area, the properties it outputs and its layer sizes."""
+
+    name: str
+    area: Area
+    outputs: tuple[str, ...]
+    pool: int  # average-pool the crop by this factor first
+    channels: tuple[int, ...]
+    dense: int
+    first_convs: int = 1  # convolutions before the first pooling (2: finer detail kept)
+
+    def input_size(self, resolution: int) -> tuple[int, int]:
+        """(height, width) of the head's input after cropping and pooling."""
+        x0, x1, y0, y1 = box(self.area, resolution)
+        return (y1 - y0) // self.pool, (x1 - x0) // self.pool
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["area"], d["outputs"], d["channels"] = (
+            list(self.area),
+            list(self.outputs),
+            list(self.channels),
+        )
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> HeadSpec:
+        return cls(
+            name=str(d["name"]),
+            area=tuple(float(v) for v in d["area"]),  # type: ignore[arg-type]
+            outputs=tuple(str(v) for v in d["outputs"]),
+            pool=int(d["pool"]),
+            channels=tuple(int(c) for c in d["channels"]),
+            dense=int(d["dense"]),
+            first_convs=int(d.get("first_convs", 1)),
+        )
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """Everything needed to rebuild the network before loading its weights."""
+
+    resolution: int
+    heads: tuple[HeadSpec, ...]
+    columns: tuple[str, ...] = field(default_factory=lambda: tuple(columns_for()))
+    area_set: str = "custom"
+    dropout: float = 0.3
+    leak: float = 0.1
+
+    def __post_init__(self) -> None:
+        produced = [p for h in self.heads for p in h.outputs]
+        if sorted(produced) != sorted(PROPERTIES):
+            raise OhloraError(
+                f"the heads must produce each of {', '.join(PROPERTIES)} once, got {produced}"
+            )
+        if len(self.columns) != len(PROPERTIES):
+            raise OhloraError(f"expected {len(PROPERTIES)} columns, got {list(self.columns)}")
+        for h in self.heads:
+            hh, ww = h.input_size(self.resolution)
+            if min(hh, ww) < 2 ** len(h.channels):
+                raise OhloraError(
+                    f"head {h.name}: its area is {ww} x {hh} px at {self.resolution} px after "
+                    f"pooling by {h.pool}, too small for {len(h.channels)} poolings"
+                )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "resolution": self.resolution,
+            "heads": [h.to_dict() for h in self.heads],
+            "columns": list(self.columns),
+            "area_set": self.area_set,
+            "dropout": self.dropout,
+            "leak": self.leak,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Architecture:
+        return cls(
+            resolution=int(d["resolution"]),
+            heads=tuple(HeadSpec.from_dict(h) for h in d["heads"]),
+            columns=tuple(str(c) for c in d["columns"]),
+            area_set=str(d.get("area_set", "custom")),
+            dropout=float(d["dropout"]),
+            leak=float(d["leak"]),
+        )
+
+
+# Layer sizes of the heads for the fine-detail areas (eyes, mouth, pose) and for the coarse
+# ones (hair, background). Each crop is average-pooled first until its shorter side is at
+# most about MIN_SIDE pixels, so the network costs the same at any resolution: at 64 px the
+# eyes and mouth are seen at full resolution, pose at half, the whole image at a quarter.
+SMALL_HEAD = ((24, 48, 64), 96)
+LARGE_HEAD = ((12, 24, 32), 64)
+MIN_SIDE = 16
+
+
+def pool_for(area: Area, resolution: int, min_side: int = MIN_SIDE) -> int:
+    """Average-pooling factor that brings the area's shorter side down to about `min_side`."""
+    x0, x1, y0, y1 = box(area, resolution)
+    return max(1, min(x1 - x0, y1 - y0) // min_side)
+
+
+def default_architecture(
+    resolution: int = 64,
+    areas: str = "context",
+    small: tuple[tuple[int, ...], int] = SMALL_HEAD,
+    large: tuple[tuple[int, ...], int] = LARGE_HEAD,
+    min_side: int = MIN_SIDE,
+    small_first_convs: int = 1,
+) -> Architecture:
+    """The architecture used by `ohlora train-property-cnn` for a generator resolution."""
+    if resolution < 32:
+        raise OhloraError(f"the property CNN needs images of at least 32 px, got {resolution}")
+    a = area_set(areas)
+    heads = []
+    for name in ("eyes", "mouth", "pose", "hair_color", "hair_length", "background"):
+        outputs = tuple(p for p in PROPERTIES if HEAD_OF[p] == name)
+        is_small = name in ("eyes", "mouth", "pose")
+        channels, dense = small if is_small else large
+        pool = pool_for(a[name], resolution, min_side)
+        first = small_first_convs if is_small else 1
+        heads.append(HeadSpec(name, a[name], outputs, pool, tuple(channels), int(dense), first))
+    return Architecture(resolution=resolution, heads=tuple(heads), area_set=areas)
+
+
+class Head(nn.Module):
+    """Convolutions over one area, then a dense layer and one linear output per property."""
+
+    def __init__(self, spec: HeadSpec, resolution: int, dropout: float, leak: float) -> None:
+        super().__init__()
+        self.spec = spec
+        layers: list[nn.Module] = [nn.AvgPool2d(spec.pool)] if spec.pool > 1 else []
+        c_in = 3
+        for i, c in enumerate(spec.channels):
+            if i == 0:
+                for _ in range(spec.first_convs - 1):
+                    layers += [
+                        nn.Conv2d(c_in, c, 3, padding=1, bias=False),
+                        nn.BatchNorm2d(c),
+                        nn.LeakyReLU(leak, inplace=True),
+                    ]
+                    c_in = c
+            layers += [
+                nn.Conv2d(c_in, c, 3, padding=1, bias=False),
+                nn.BatchNorm2d(c),
+                nn.LeakyReLU(leak, inplace=True),
+                nn.MaxPool2d(2),
+            ]
+            c_in = c
+        self.features = nn.Sequential(*layers)
+        h, w = spec.input_size(resolution)
+        for _ in spec.channels:
+            h, w = h // 2, w // 2
+        self.out = nn.Sequential(
+            nn.Flatten(),
+            nn.Linear(c_in * h * w, spec.dense),
+            nn.LeakyReLU(leak, inplace=True),
+            nn.Dropout(dropout),
+            nn.Linear(spec.dense, len(spec.outputs)),
+        )
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        return self.out(self.features(crop(images, self.spec.area)))
+
+
+class PropertyCNN(nn.Module):
+    """Images in [-1, 1], N x 3 x H x W -> normalised scores N x 7 (`arch.columns` order)."""
+
+    def __init__(self, arch: Architecture) -> None:
+        super().__init__()
+        self.arch = arch
+        self.heads = nn.ModuleDict(
+            {h.name: Head(h, arch.resolution, arch.dropout, arch.leak) for h in arch.heads}
+        )
+        where = {p: (h.name, i) for h in arch.heads for i, p in enumerate(h.outputs)}
+        self._order = [where[p] for p in PROPERTIES]
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        r = self.arch.resolution
+        if images.ndim != 4 or tuple(images.shape[1:]) != (3, r, r):
+            raise OhloraError(
+                f"the property CNN was trained on {r} x {r} images and expects N x 3 x {r} x "
+                f"{r} in [-1, 1], got {tuple(images.shape)}"
+            )
+        outs = {name: head(images) for name, head in self.heads.items()}
+        return torch.stack([outs[name][:, i] for name, i in self._order], dim=1)
+
+
+def for_inference(model: PropertyCNN) -> PropertyCNN:
+    """A copy for fast scoring that computes the same function: each batch norm folded into
+    its convolution, and max-pooling moved before the leaky ReLU (which is increasing, so the
+    order does not change the result; it activates a quarter of the values)."""
+    from torch.nn.utils.fusion import fuse_conv_bn_eval
+
+    fast = copy.deepcopy(model).eval()
+    for head in fast.heads.values():
+        layers, out, i = list(head.features), [], 0
+        while i < len(layers):
+            if isinstance(layers[i], nn.Conv2d) and isinstance(layers[i + 1], nn.BatchNorm2d):
+                conv, bn, act = layers[i : i + 3]
+                assert isinstance(act, nn.LeakyReLU), act
+                pooled = i + 3 < len(layers) and isinstance(layers[i + 3], nn.MaxPool2d)
+                fused = fuse_conv_bn_eval(conv, bn)
+                out += [fused, layers[i + 3], act] if pooled else [fused, act]
+                i += 4 if pooled else 3
+            else:
+                out.append(layers[i])
+                i += 1
+        head.features = nn.Sequential(*out)
+    for p in fast.parameters():
+        p.requires_grad_(False)
+    return fast
+
+
+def to_tensor(images: np.ndarray) -> torch.Tensor:
+    """uint8 N x H x W x 3 -> float N x 3 x H x W in [-1, 1]."""
+    assert images.ndim == 4 and images.shape[3] == 3 and images.dtype == np.uint8, (
+        images.shape,
+        images.dtype,
+    )
+    x = torch.from_numpy(np.ascontiguousarray(images)).permute(0, 3, 1, 2)
+    return x.float().div_(127.5).sub_(1.0)
+
+
+@dataclass
+class CNNScores:
+    """raw: float32 N x 7 in `columns` order, raw units; found: bool N (False: blank image)."""
+
+    raw: np.ndarray
+    found: np.ndarray
+    columns: list[str]
+
+    def column(self, name: str) -> np.ndarray:
+        return self.raw[:, self.columns.index(name)]
+
+
+def save(folder: Path, model: PropertyCNN, norm: Normalisation, training: dict[str, Any]) -> Path:
+    """Write model.safetensors, config.json and normalisation.json into `folder`."""
+    from ohlora.weights import sha256_file
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    cols = list(model.arch.columns)
+    stats = Normalisation(
+        cols,
+        norm.mean[norm._index(cols)],
+        norm.std[norm._index(cols)],
+        norm.count[norm._index(cols)],
+    )
+    if stats.unusable:
+        raise OhloraError(f"no usable statistics for {', '.join(stats.unusable)}")
+    tmp = folder / f".{MODEL_FILE}.tmp"
+    state = {k: v.detach().contiguous() for k, v in model.state_dict().items()}
+    save_file(state, str(tmp), metadata={"format": FORMAT})
+    tmp.replace(folder / MODEL_FILE)
+    stats.save(folder / NORMALISATION_FILE)
+    atomic_write_json(
+        folder / CONFIG_FILE,
+        {
+            "format": FORMAT,
+            "architecture": model.arch.to_dict(),
+            "normalisation": stats.to_dict(),
+            "model_sha256": sha256_file(folder / MODEL_FILE),
+            "training": training,
+        },
+    )
+    return folder
+
+
+def load(folder: Path) -> tuple[PropertyCNN, Normalisation, dict[str, Any]]:
+    """(model in eval mode, its normalisation, the whole config) from a folder."""
+    from ohlora.weights import sha256_file
+
+    folder = Path(folder)
+    cfg_path, model_path = folder / CONFIG_FILE, folder / MODEL_FILE
+    if not (cfg_path.is_file() and model_path.is_file()):
+        raise OhloraError(
+            f"{folder} holds no property CNN ({CONFIG_FILE} + {MODEL_FILE}): train one with "
+            "`ohlora train-property-cnn --run RUN`"
+        )
+    cfg = read_json(cfg_path)
+    if not isinstance(cfg, dict) or cfg.get("format") != FORMAT:
+        raise OhloraError(f"{cfg_path} is not a property-CNN config (format {FORMAT!r})")
+    expected = cfg.get("model_sha256")
+    if expected and sha256_file(model_path) != expected:
+        raise OhloraError(
+            f"{model_path} does not match the digest in {cfg_path}: the folder is damaged or "
+            "mixed; train the CNN again"
+        )
+    model = PropertyCNN(Architecture.from_dict(cfg["architecture"]))
+    try:
+        model.load_state_dict(load_file(str(model_path)))
+    except RuntimeError as e:
+        raise OhloraError(
+            f"{model_path} does not fit its config: {str(e).splitlines()[0]}"
+        ) from None
+    model.eval()
+    for p in model.parameters():
+        p.requires_grad_(False)
+    return model, Normalisation.from_dict(cfg["normalisation"]), cfg
+
+
+def folder_of_run(run: Path) -> Path:
+    """The CNN a run uses: the one its store was sampled with, else RUN/property_cnn."""
+    from ohlora.store.rundir import RunDir
+
+    rd = RunDir(run)
+    recorded = rd.config().get("sample", {}).get("cnn") if rd.exists() else None
+    return Path(recorded) if recorded else Path(run) / DEFAULT_FOLDER
+
+
+def resolve_folder(path: Path) -> Path:
+    """A CNN folder given directly, or a run directory holding one in property_cnn/."""
+    path = Path(path)
+    if (path / CONFIG_FILE).is_file() and (path / MODEL_FILE).is_file():
+        return path
+    if (path / DEFAULT_FOLDER / MODEL_FILE).is_file():
+        return path / DEFAULT_FOLDER
+    raise OhloraError(
+        f"{path} holds no property CNN (nor {path / DEFAULT_FOLDER}): train one with "
+        f"`ohlora train-property-cnn --run RUN`, or give its folder"
+    )
+
+
+def cnn_for_sampling(
+    run: Path, cnn: Path | None, generator: str | None = None
+) -> tuple[str, str, Path]:
+    """(absolute folder, weights sha256, normalisation file) of the CNN that scores a new store.
+
+    `cnn` is a CNN folder or a run holding one; None means the one RUN was sampled with, else
+    RUN/property_cnn. The CNN must have learned the faces of `generator` (when given).
+    """
+    folder = resolve_folder(Path(cnn) if cnn is not None else folder_of_run(Path(run)))
+    _, _, cfg = load(folder)
+    learned = cfg.get("training", {}).get("generator")
+    if generator is not None and learned is not None and learned != generator:
+        raise OhloraError(
+            f"the property CNN in {folder} learned {learned} faces, not {generator}: train one "
+            f"on a {generator} run"
+        )
+    return str(folder.resolve()), str(cfg["model_sha256"]), folder / NORMALISATION_FILE
+
+
+class CNNScorer:
+    """uint8 images -> raw score columns with the property CNN: the mesh scorer's stand-in.
+
+    `columns` are the seven `resolve("landmark")` columns, `score` returns raw units (the
+    training normalisation inverted), so stores, meters and direction finding use it exactly
+    like the mesh scorer. `score_torch` is the differentiable path (normalised units).
+    """
+
+    def __init__(
+        self,
+        model: PropertyCNN,
+        normalisation: Normalisation,
+        batch_size: int = 256,
+        source: Path | None = None,
+    ) -> None:
+        self.model = model.eval()
+        self._fast = for_inference(self.model)
+        self.columns: list[str] = list(model.arch.columns)
+        self.normalisation = normalisation
+        self.resolution = model.arch.resolution
+        self.batch_size = int(batch_size)
+        self.source = source
+        idx = normalisation._index(self.columns)
+        self._mean = torch.tensor(normalisation.mean[idx], dtype=torch.float64)
+        self._std = torch.tensor(normalisation.std[idx], dtype=torch.float64)
+
+    @classmethod
+    def from_dir(cls, folder: Path | str) -> CNNScorer:
+        folder = resolve_folder(Path(folder))
+        model, norm, _ = load(folder)
+        return cls(model, norm, source=folder)
+
+    @classmethod
+    def from_run(cls, run: Path | str | None) -> CNNScorer:
+        """The CNN a run's store was sampled with, else the one trained in RUN/property_cnn."""
+        if run is None:
+            raise OhloraError("the CNN scorer needs a run directory (--run) holding its CNN")
+        return cls.from_dir(folder_of_run(Path(run)))
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        """Differentiable: images in [-1, 1], N x 3 x H x W -> normalised scores N x 7."""
+        return self.model(images)
+
+    score_torch = forward
+
+    def score(
+        self, images: np.ndarray, on_progress: Callable[[int], None] | None = None
+    ) -> CNNScores:
+        """Score uint8 N x H x W x 3 images in batches; raw units, rows in input order."""
+        images = np.asarray(images)
+        r = self.resolution
+        if images.ndim != 4 or images.shape[1:] != (r, r, 3) or images.dtype != np.uint8:
+            raise OhloraError(
+                f"the property CNN scores uint8 images N x {r} x {r} x 3 (its training "
+                f"resolution), got {images.dtype} {tuple(images.shape)}"
+            )
+        n = len(images)
+        out = np.empty((n, len(self.columns)), np.float32)
+        with torch.inference_mode():
+            for lo in range(0, n, self.batch_size):
+                z = self._fast(to_tensor(images[lo : lo + self.batch_size])).double()
+                out[lo : lo + len(z)] = (z * self._std + self._mean).numpy()
+                if on_progress:
+                    on_progress(len(z))
+        span = images.reshape(n, -1).max(1).astype(np.int16) - images.reshape(n, -1).min(1)
+        found = span > BLANK_RANGE
+        out[~found] = np.nan
+        return CNNScores(out, found, list(self.columns))
+
+    def close(self) -> None:
+        """Nothing to release (kept for the scorer protocol)."""
+
+    def __enter__(self) -> CNNScorer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def parameter_count(model: nn.Module) -> int:
+    return int(sum(p.numel() for p in model.parameters()))
+
+
+def macs_per_image(arch: Architecture) -> int:
+    """Multiply-accumulates of one image's forward pass (convolutions and dense layers)."""
+    total = 0
+    for h in arch.heads:
+        hh, ww = h.input_size(arch.resolution)
+        c_in = 3
+        for i, c in enumerate(h.channels):
+            if i == 0:
+                total += hh * ww * c * (c_in + c * (h.first_convs - 1)) * 9
+            else:
+                total += hh * ww * c * c_in * 9
+            hh, ww, c_in = hh // 2, ww // 2, c
+        total += hh * ww * c_in * h.dense + h.dense * len(h.outputs)
+    return int(total)
+
+
+def describe(arch: Architecture) -> str:
+    """One line per head: area in pixels, input size, layers."""
+    lines = []
+    for h in arch.heads:
+        x0, x1, y0, y1 = box(h.area, arch.resolution)
+        ih, iw = h.input_size(arch.resolution)
+        lines.append(
+            f"{h.name:<12} area x {x0}..{x1} y {y0}..{y1} ({x1 - x0} x {y1 - y0} px), input "
+            f"{iw} x {ih}, conv {'-'.join(map(str, h.channels))}, dense {h.dense} -> "
+            f"{', '.join(h.outputs)}"
+        )
+    lines.append(f"{macs_per_image(arch) / 1e6:.2f} M multiply-adds per image")
+    return "\n".join(lines)
