@@ -14,37 +14,14 @@ from that measured run.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
-import torch
 
-
-def machine() -> str:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    try:
-        load = ", load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
-    except OSError:
-        load = ""
-    wait = os.environ.get("OMP_WAIT_POLICY", "unset")
-    return (
-        f"{cpu}; {os.cpu_count()} cores{load}; torch {torch.__version__} "
-        f"({torch.get_num_threads()} threads, OMP_WAIT_POLICY {wait}); "
-        f"python {platform.python_version()}"
-    )
+from machine import describe  # benchmarks/machine.py (this script's folder is on sys.path)
 
 
 def timed(fn, *args) -> tuple[float, object]:
@@ -96,7 +73,7 @@ def main() -> None:
     ap.add_argument("--shard", type=int, default=1000, help="shard size of the CNN sampler run")
     args = ap.parse_args()
     print(f"command: {' '.join([sys.executable, *sys.argv])}")
-    print(f"machine: {machine()}")
+    print(f"machine: {describe()}")
 
     from ohlora.generators.dcgan import DCGANGenerator
     from ohlora.properties.scorer import MeshScorer

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -21,22 +20,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from machine import describe  # benchmarks/machine.py (this script's folder is on sys.path)
+
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("GLOG_minloglevel", "2")
-
-
-def machine() -> str:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return f"{cpu}; {os.cpu_count()} cores; load average {load}; Python {platform.python_version()}"
 
 
 def pct(values: list[float], q: float) -> float:
@@ -70,7 +57,7 @@ def main() -> int:
     from ohlora.studio.renderer import FaceRenderer
 
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
-    print(f"machine: {machine()}")
+    print(f"machine: {describe()}")
     threads = torch.get_num_threads()
     print(f"torch {torch.__version__} ({threads} threads), gradio {gradio.__version__}")
 

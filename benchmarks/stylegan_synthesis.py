@@ -9,29 +9,10 @@ DCGAN is the registry's embedded model. Both run `synthesize` (z -> uint8), fixe
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import sys
 import time
 
-import torch
-
-
-def machine() -> str:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return (
-        f"{cpu}; {os.cpu_count()} cores ({usable} usable); torch {torch.__version__} "
-        f"({torch.get_num_threads()} threads); python {platform.python_version()}"
-    )
+from machine import describe  # benchmarks/machine.py (this script's folder is on sys.path)
 
 
 def images_per_second(g, batch: int, iters: int, warmup: int) -> tuple[float, float]:
@@ -55,7 +36,7 @@ def main() -> None:
     ap.add_argument("--warmup", type=int, default=1, help="untimed calls first (default 1)")
     args = ap.parse_args()
     print(f"command: {' '.join([sys.executable, *sys.argv])}")
-    print(f"machine: {machine()}")
+    print(f"machine: {describe()}")
 
     from ohlora.generators.dcgan import DCGANGenerator
     from ohlora.generators.stylegan import StyleGANGenerator

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from pathlib import Path
 
 
 def int_range(lo: int, hi: int | None = None) -> Callable[[str], int]:
@@ -42,4 +43,24 @@ def add_generator_arg(p: argparse.ArgumentParser) -> None:
         "--generator",
         default="dcgan-digiface-64",
         help="generator weights name (see `ohlora weights list`)",
+    )
+
+
+def add_workers_arg(p: argparse.ArgumentParser) -> None:
+    """--workers: mediapipe analysis processes, the same range and default everywhere."""
+    p.add_argument(
+        "--workers",
+        type=int_range(0, 64),
+        default=2,
+        help="face-analysis worker processes (0..64; 0 = in-process)",
+    )
+
+
+def add_directions_arg(p: argparse.ArgumentParser) -> None:
+    """--directions: a directions folder (or its JSON) kept outside RUN/directions."""
+    p.add_argument(
+        "--directions",
+        type=Path,
+        default=None,
+        help="directions folder or directions.json (default RUN/directions)",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ohlora.commands._args import float_range, int_range
+from ohlora.commands._args import add_directions_arg, float_range, int_range
 
 NAME = "animate"
 ORDER = 65
@@ -41,12 +41,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         required=True,
         help="run directory (its normalisation, and directions unless --directions)",
     )
-    p.add_argument(
-        "--directions",
-        type=Path,
-        default=None,
-        help="directions folder or directions.json (default RUN/directions)",
-    )
+    add_directions_arg(p)
     p.add_argument(
         "--seed", type=int_range(0, 2**63 - 1), required=True, help="the face's seed (0..2^63-1)"
     )

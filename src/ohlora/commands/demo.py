@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ohlora.commands._args import int_range
+from ohlora.commands._args import add_workers_arg, int_range
 
 NAME = "demo"
 ORDER = 1
@@ -35,9 +35,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=2,
         help="closed-loop correction rounds of the edit",
     )
-    p.add_argument(
-        "--workers", type=int_range(0, 64), default=2, help="face-analysis worker processes"
-    )
+    add_workers_arg(p)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ohlora.commands._args import float_range, int_range
+from ohlora.commands._args import add_directions_arg, add_workers_arg, float_range, int_range
 
 NAME = "edit"
 ORDER = 60
@@ -35,12 +35,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         required=True,
         help="run directory (its normalisation, and directions unless --directions)",
     )
-    p.add_argument(
-        "--directions",
-        type=Path,
-        default=None,
-        help="directions folder or directions.json (default RUN/directions)",
-    )
+    add_directions_arg(p)
     p.add_argument(
         "--seed",
         type=int_range(0, 2**63 - 1),
@@ -79,12 +74,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--batch", type=int_range(1, 4096), default=64, help="faces edited together (1..4096)"
     )
-    p.add_argument(
-        "--workers",
-        type=int_range(0, 64),
-        default=2,
-        help="face-analysis worker processes (0 = in-process)",
-    )
+    add_workers_arg(p)
 
 
 def run(args: argparse.Namespace) -> int:

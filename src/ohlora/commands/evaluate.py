@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ohlora.commands._args import int_range
+from ohlora.commands._args import add_directions_arg, add_workers_arg, int_range
 
 NAME = "evaluate"
 ORDER = 70
@@ -59,9 +59,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="scorer that measures the edited faces (cnn: the property CNN the run was "
         "sampled with, else RUN/property_cnn)",
     )
-    p.add_argument(
-        "--directions", type=Path, default=None, help="directions folder (default RUN/directions)"
-    )
+    add_directions_arg(p)
     p.add_argument(
         "--filter",
         default=None,
@@ -71,12 +69,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--out", type=Path, default=None, help="report folder (default RUN/eval-PROTOCOL)"
     )
-    p.add_argument(
-        "--workers",
-        type=int_range(0, 64),
-        default=2,
-        help="face-analysis worker processes (0 = in-process)",
-    )
+    add_workers_arg(p)
 
 
 def run(args: argparse.Namespace) -> int:

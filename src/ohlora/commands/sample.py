@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ohlora.commands._args import add_generator_arg, int_range
+from ohlora.commands._args import add_generator_arg, add_workers_arg, int_range
 
 NAME = "sample"
 ORDER = 30
@@ -58,12 +58,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="--scorer cnn: the CNN folder, or a run holding one in property_cnn/ (default: "
         "the one RUN was sampled with, else RUN/property_cnn)",
     )
-    p.add_argument(
-        "--workers",
-        type=int_range(0, 64),
-        default=2,
-        help="analysis worker processes (0 = in-process)",
-    )
+    add_workers_arg(p)
     p.add_argument(
         "--stats",
         type=Path,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ohlora.commands._args import int_range
+from ohlora.commands._args import add_directions_arg, int_range
 
 NAME = "studio"
 ORDER = 66
@@ -30,12 +30,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         required=True,
         help="run directory (samples, normalisation, and directions unless --directions)",
     )
-    p.add_argument(
-        "--directions",
-        type=Path,
-        default=None,
-        help="directions folder or directions.json (default RUN/directions)",
-    )
+    add_directions_arg(p)
     p.add_argument(
         "--filter",
         default=None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ohlora.commands._args import int_range
+from ohlora.commands._args import add_workers_arg, int_range
 from ohlora.commands.find_directions import _k, add_common
 
 NAME = "sweep"
@@ -52,7 +52,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=0,
         help="closed-loop rounds of the edit (default 0: the directions alone)",
     )
-    p.add_argument("--workers", type=int_range(0, 64), default=2, help="analysis workers")
+    add_workers_arg(p)
     p.add_argument("--out", type=Path, default=None, help="output folder (default RUN/sweep)")
     add_common(p)
 
