@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from ohlora.commands._args import float_range, int_range
+from ohlora.properties.columns import PROPERTIES
 
 NAME = "find-directions"
 ORDER = 50
@@ -22,16 +23,6 @@ EPILOG = """examples:
   ohlora find-directions --run runs/a --filter "gender>=0.5,quality>=0.5"
   ohlora find-directions --run runs/a --scorer cnn --out runs/a/directions-cnn
 """
-
-PROPERTIES = (
-    "eyes",
-    "mouth",
-    "pose",
-    "hair_color",
-    "hair_length",
-    "background_mean",
-    "background_std",
-)
 
 
 def _props(text: str) -> list[str]:
@@ -119,6 +110,22 @@ def add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int_range(0), default=0, help="seed of the validation split")
 
 
+def common_options(args: argparse.Namespace) -> dict[str, object]:
+    """The options of `add_common` as keyword arguments of `find_for_run`."""
+    return {
+        "space": args.space,
+        "steered": args.properties,
+        "kept": args.keep,
+        "algorithm": args.algorithm,
+        "filter_expr": args.filter,
+        "group_by": args.groups,
+        "layers": args.layers,
+        "val_fraction": args.val,
+        "seed": args.seed,
+        "svm_c": args.svm_c,
+    }
+
+
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--run", type=Path, required=True, help="run directory with a sample store")
     p.add_argument(
@@ -154,19 +161,10 @@ def run(args: argparse.Namespace) -> int:
         args.run,
         k=args.k,
         n=args.n,
-        space=args.space,
-        steered=args.properties,
-        kept=args.keep,
-        algorithm=args.algorithm,
-        filter_expr=args.filter,
-        group_by=args.groups,
-        layers=args.layers,
-        val_fraction=args.val,
-        seed=args.seed,
-        svm_c=args.svm_c,
         out=args.out,
         scorer=args.scorer,
         cnn=args.cnn,
+        **common_options(args),
     )
     for w in warnings:
         print(f"warning: {w}")

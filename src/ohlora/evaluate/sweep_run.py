@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from ohlora import generators
+from ohlora.commands.find_directions import common_options
 from ohlora.evaluate.pipeline import evaluate_run
 from ohlora.evaluate.sweep import sweep_row, write_plots, write_tables
 from ohlora.session import open_meter
@@ -31,16 +32,7 @@ def sweep(args: argparse.Namespace) -> Path:
                     args.run,
                     k=k,
                     n=n,
-                    space=args.space,
-                    steered=args.properties,
-                    kept=args.keep,
-                    algorithm=args.algorithm,
-                    filter_expr=args.filter,
-                    group_by=args.groups,
-                    layers=args.layers,
-                    val_fraction=args.val,
-                    seed=args.seed,
-                    svm_c=args.svm_c,
+                    **common_options(args),
                     out=point / "directions",
                     samples=samples,
                     save=not done.is_file(),

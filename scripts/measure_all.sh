@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Every figure of the README's results section, in one chain (2 cores: run it alone).
+# Usage: scripts/measure_all.sh  (writes under runs/; log lines "== step" with elapsed time)
+set -u
+O=.venv/bin/ohlora
+R=runs/n6k
+step() { echo "== $* ($(date +%T))"; /usr/bin/time -f "   took %e s" "$@"; }
+[ -f $R/normalisation.json ] || step $O sample --n 6000 --run $R
+step $O find-directions --run $R --k 0.2
+step $O evaluate --run $R --cases 50 --protocol v7
+[ -f runs/cnn30k/normalisation.json ] || step $O sample --n 30000 --run runs/cnn30k
+[ -f runs/cnn-test/normalisation.json ] || step $O sample --n 2000 --seed 1000000 --run runs/cnn-test
+step $O train-property-cnn --run runs/cnn30k --test runs/cnn-test
+step $O find-directions --run $R --k 0.2 --scorer cnn --cnn runs/cnn30k/property_cnn --out $R/directions-cnn
+step $O evaluate --run $R --cases 50 --protocol v7 --directions $R/directions-cnn --out $R/eval-v7-cnndirs
+step $O evaluate --run $R --cases 50 --protocol v7 --directions $R/directions-cnn --refine 0 --out $R/eval-v7-cnndirs-open
+step $O evaluate --run $R --cases 50 --protocol v7 --refine 0 --out $R/eval-v7-open
+step $O evaluate --run $R --cases 50 --protocol v7 --method seed --out $R/eval-v7-seed
+step $O evaluate --run $R --cases 50 --protocol v3 --out $R/eval-v3
+step $O evaluate --run $R --cases 50 --protocol v3 --method seed --out $R/eval-v3-seed
+step .venv/bin/python benchmarks/sample_throughput.py --n 1000 --cnn runs/cnn30k/property_cnn --cnn-n 10000
+rm -rf runs/cnn100k
+step $O sample --n 100000 --run runs/cnn100k --scorer cnn --cnn runs/cnn30k/property_cnn
+step $O find-directions --run $R --k 0.2 --groups hair_color,hair_length,background_mean --out $R/directions-grouped
+step $O evaluate --run $R --cases 50 --protocol v7 --directions $R/directions-grouped --out $R/eval-v7-grouped
+step $O train-classifiers --run $R
+step $O classify --run $R
+step $O classify --run $R --fresh 2000
+step $O find-directions --run $R --k 0.2 --filter "gender>=0.5,quality>=0.5" --out $R/directions-filtered
+step $O evaluate --run $R --cases 50 --protocol v7 --directions $R/directions-filtered --filter "gender>=0.5,quality>=0.5" --out $R/eval-v7-filtered
+step $O evaluate --run $R --cases 50 --protocol v7 --filter "gender>=0.5,quality>=0.5" --out $R/eval-v7-filteredbases-alldirs
+step $O sweep --run $R --n 2000,6000 --k 0.05,0.1,0.2,0.3 --cases 10
+step $O strips --run $R --out docs/images/property_strips.png
+echo "== done ($(date +%T))"
