@@ -49,8 +49,9 @@ def test_sample_with_the_cnn_records_it_and_uses_its_units(tmp_path, dcgan):
         images = dcgan.synthesize(dcgan.sample_latents(10, lo))
         np.testing.assert_array_equal(s.raw[lo : lo + 10], scorer.score(images).raw)
     # normalised with the CNN's own statistics, not refitted on these 30 faces
-    assert Normalisation.load(run / "normalisation.json").to_dict()["columns"] == (
-        Normalisation.load(cnn / pc.NORMALISATION_FILE).to_dict()["columns"]
+    assert (
+        Normalisation.load(run / "normalisation.json").to_dict()["columns"]
+        == (Normalisation.load(cnn / pc.NORMALISATION_FILE).to_dict()["columns"])
     )
     np.testing.assert_allclose(s.normalised, (s.raw - np.arange(7.0)) / np.arange(1.0, 8.0))
 
