@@ -4,8 +4,11 @@ Run: .venv/bin/python scripts/measure_mesh_scorer.py [--n 500] [--seed 0]
 Scores the embedded DCGAN's faces of seeds seed .. seed+n-1 in-process (workers=0) and with
 two worker processes (workers=2), checks both give the same numbers, and prints the share of
 faces found, images/s of each (ratio against workers=0, same run, models already loaded),
-the CPU time per image (load-independent), the machine's load, and the Pearson correlations
-of eyes, mouth and pose across algorithms.
+the CPU time per image (load-independent), the machine's load, the Pearson correlations
+of eyes, mouth and pose across algorithms, and the mesh's mirror retest: r between each
+face's score and its left-right mirror image's (pose negated). A face and its mirror show the
+same eyes and mouth, so this r is the scorer's own repeatability: no model that learns the
+mesh's scores can agree with them much better than the mesh agrees with itself.
 """
 
 from __future__ import annotations
@@ -88,6 +91,25 @@ def main() -> None:
             print(f"corr {prop:<5} {a:>4} vs {b:<8}: {corr(f'{a}.{prop}', f'{b}.{prop}')}")
     for prop in ("hair_color", "hair_length"):
         print(f"corr {prop} alg1 vs alg2: {corr(f'alg1.{prop}', f'alg2.{prop}')}")
+    with MeshScorer(workers=2) as s2:
+        mirrored = s2.score(np.ascontiguousarray(images[:, :, ::-1]))
+    both = r0.found & mirrored.found
+    for prop in (
+        "eyes",
+        "mouth",
+        "pose",
+        "hair_color",
+        "hair_length",
+        "background_mean",
+        "background_std",
+    ):
+        col = COLUMNS.index(f"landmark.{prop}" if f"landmark.{prop}" in COLUMNS else f"alg2.{prop}")
+        x, y = r0.raw[both, col], mirrored.raw[both, col]
+        y = -y if prop == "pose" else y
+        ok = np.isfinite(x) & np.isfinite(y)
+        print(
+            f"mirror retest {prop:<16} r {np.corrcoef(x[ok], y[ok])[0, 1]:.3f} (n={int(ok.sum())})"
+        )
     nan = np.isnan(raw).mean(axis=0)
     print(
         "NaN share among found faces:",

@@ -42,7 +42,9 @@ def add_generator_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--generator",
         default="dcgan-digiface-64",
-        help="generator weights name (see `ohlora weights list`)",
+        help="generator weights name (see `ohlora weights list`), optionally with StyleGAN "
+        "options: NAME:psi=0.7,layers=8,mixing=0.0,noise=fixed (truncation psi, truncated "
+        "layers, style-mixing probability, noise); the run records it for later stages",
     )
 
 
