@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every figure of the README's results section, in one chain (2 cores: run it alone).
-# Usage: scripts/measure_all.sh  (writes under runs/; log lines "== step" with elapsed time)
+# Usage: scripts/measure_all.sh  (writes under runs/ and docs/images/; log lines "== step" with
+# elapsed time; about 40 minutes on 2 cores)
 set -u
 O=.venv/bin/ohlora
 R=runs/n6k
@@ -30,5 +31,18 @@ step $O find-directions --run $R --k 0.2 --filter "gender>=0.5,quality>=0.5" --o
 step $O evaluate --run $R --cases 50 --protocol v7 --directions $R/directions-filtered --filter "gender>=0.5,quality>=0.5" --out $R/eval-v7-filtered
 step $O evaluate --run $R --cases 50 --protocol v7 --filter "gender>=0.5,quality>=0.5" --out $R/eval-v7-filteredbases-alldirs
 step $O sweep --run $R --n 2000,6000 --k 0.05,0.1,0.2,0.3 --cases 10
-step $O strips --run $R --out docs/images/property_strips.png
+cp $R/sweep/sweep_sum_passed.png $R/sweep/sweep_corr.png docs/images/
+step .venv/bin/python scripts/measure_mesh_scorer.py --n 2000 --seed 1000000
+step $O sample --n 2000 --run runs/n2k
+step $O strips --run runs/n2k --out docs/images/property_strips.png
+step .venv/bin/python scripts/measure_cnn_agreement.py --cnn runs/cnn30k/property_cnn --n 2000 --seed 1000000
+step $O find-directions --run runs/cnn100k --k 0.2
+step $O evaluate --run runs/cnn100k --cases 50 --protocol v7
+step $O evaluate --run runs/cnn100k --cases 50 --protocol v7 --refine 0 --out runs/cnn100k/eval-v7-open
+step $O find-directions --run runs/cnn100k --k 0.2 --groups hair_color,hair_length,background_mean --out runs/cnn100k/directions-grouped
+step $O evaluate --run runs/cnn100k --cases 50 --protocol v7 --directions runs/cnn100k/directions-grouped --out runs/cnn100k/eval-v7-grouped
+step $O evaluate --run runs/cnn100k --cases 50 --protocol v7 --directions runs/cnn100k/directions-grouped --refine 0 --out runs/cnn100k/eval-v7-grouped-open
+step $O evaluate --run runs/n6k --cases 50 --protocol v7 --directions runs/n6k/directions-grouped --refine 0 --out runs/n6k/eval-v7-grouped-open
+step .venv/bin/python benchmarks/stylegan_synthesis.py
+step .venv/bin/python benchmarks/studio_load.py --run runs/n6k
 echo "== done ($(date +%T))"
