@@ -22,7 +22,7 @@ import time
 import numpy as np
 
 from ohlora.generators.dcgan import DCGANGenerator
-from ohlora.properties.columns import COLUMNS
+from ohlora.properties.columns import COLUMNS, PROPERTIES
 from ohlora.properties.scorer import MeshScorer
 
 
@@ -94,15 +94,7 @@ def main() -> None:
     with MeshScorer(workers=2) as s2:
         mirrored = s2.score(np.ascontiguousarray(images[:, :, ::-1]))
     both = r0.found & mirrored.found
-    for prop in (
-        "eyes",
-        "mouth",
-        "pose",
-        "hair_color",
-        "hair_length",
-        "background_mean",
-        "background_std",
-    ):
+    for prop in PROPERTIES:
         col = COLUMNS.index(f"landmark.{prop}" if f"landmark.{prop}" in COLUMNS else f"alg2.{prop}")
         x, y = r0.raw[both, col], mirrored.raw[both, col]
         y = -y if prop == "pose" else y
