@@ -9,7 +9,7 @@ from ohlora.commands._args import add_workers_arg, int_range
 
 NAME = "demo"
 ORDER = 1
-HELP = "the main job: fetch weights, sample, find directions, evaluate, report (about 5 min)"
+HELP = "the main job: fetch weights, sample, find directions, evaluate, report (about 2 min)"
 DESCRIPTION = """Runs every stage on the embedded DCGAN: fetch and verify its weights, sample and
 score N faces, find the eyes / mouth / pose directions (top/bottom k, linear SVM), draw the
 Oh-LoRA strip (one face: eyes, mouth, pose sweeps, 7 frames each) and run the generation test
