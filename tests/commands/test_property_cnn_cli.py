@@ -101,7 +101,8 @@ def test_train_property_cnn_end_to_end(tmp_path):
     # the training run as a test run: every face was trained on, so all are left out
     assert f"test run {train}: 0 faces" in out
     for prop in PROPERTIES:
-        assert sum(line.strip().startswith(prop + " ") for line in out.splitlines()) == 3, prop
+        assert sum(line.strip().startswith(prop + " ") for line in out.splitlines()) == 4, prop
+    assert "training fit: " in out
     scorer = pc.CNNScorer.from_run(train)
     assert scorer.source == train / pc.DEFAULT_FOLDER
     cfg = pc.load(train / pc.DEFAULT_FOLDER)[2]

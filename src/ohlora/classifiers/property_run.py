@@ -14,6 +14,8 @@ from ohlora.errors import OhloraError
 from ohlora.properties.columns import PROPERTIES
 from ohlora.store.rundir import RunDir
 
+FIT_FACES = 3000  # training faces re-scored for the training-fit figures
+
 
 def train_for_run(
     run: Path,
@@ -64,6 +66,9 @@ def train_for_run(
         bar.update(task, completed=params.epochs * len(train_rows))
 
     val_figs = figures(predict(result.model, faces.images[val_rows]), targets[val_rows], cols)
+    # The fit to (a seeded share of) the training faces: the figure the original reported.
+    fit_rows = np.sort(np.random.default_rng(params.seed).permutation(train_rows)[:FIT_FACES])
+    fit_figs = figures(predict(result.model, faces.images[fit_rows]), targets[fit_rows], cols)
     test_reports = []
     for test in tests or []:
         with progress_bar(transient=True) as bar:
@@ -101,6 +106,7 @@ def train_for_run(
         "seconds": round(result.seconds, 1),
         "history": result.history,
         "validation": val_figs,
+        "training_fit": {"faces": len(fit_rows), "figures": fit_figs},
         "tests": test_reports,
         "parameters": property_cnn.parameter_count(result.model),
         "multiply_adds_per_image": property_cnn.macs_per_image(arch),

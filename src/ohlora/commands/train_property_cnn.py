@@ -138,6 +138,15 @@ def run(args: argparse.Namespace) -> int:
             std,
         )
     )
+    fit = t["training_fit"]
+    print(
+        _table(
+            f"training fit: {fit['faces']} of the training faces (seen in training; the "
+            "original reported this kind of figure)",
+            fit["figures"],
+            std,
+        )
+    )
     for test in t["tests"]:
         left = f", {test['left_out']} trained-on seeds left out" if test["left_out"] else ""
         print(_table(f"test run {test['run']}: {test['faces']} faces{left}", test["figures"], std))
