@@ -115,6 +115,7 @@ def test_train_property_cnn_end_to_end(tmp_path):
     assert res.returncode == 0, res.stderr
     meta = json.loads((tmp_path / "d" / "directions.json").read_text())
     assert json.dumps(meta).count('"scorer": "cnn"') >= 1
+    assert json.dumps(str(train / pc.DEFAULT_FOLDER)) in json.dumps(meta)  # the CNN it used
     # a CNN-scored store cannot teach the CNN
     res = _ohlora("sample", "--n", 20, "--run", tmp_path / "c", "--scorer", "cnn", "--cnn", train)
     assert res.returncode == 0, res.stderr

@@ -305,12 +305,8 @@ def save(folder: Path, model: PropertyCNN, norm: Normalisation, training: dict[s
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     cols = list(model.arch.columns)
-    stats = Normalisation(
-        cols,
-        norm.mean[norm._index(cols)],
-        norm.std[norm._index(cols)],
-        norm.count[norm._index(cols)],
-    )
+    idx = norm._index(cols)
+    stats = Normalisation(cols, norm.mean[idx], norm.std[idx], norm.count[idx])
     if stats.unusable:
         raise OhloraError(f"no usable statistics for {', '.join(stats.unusable)}")
     tmp = folder / f".{MODEL_FILE}.tmp"
@@ -396,13 +392,18 @@ def cnn_for_sampling(
     """
     folder = resolve_folder(Path(cnn) if cnn is not None else folder_of_run(Path(run)))
     _, _, cfg = load(folder)
+    check_generator(cfg, folder, generator)
+    return str(folder.resolve()), str(cfg["model_sha256"]), folder / NORMALISATION_FILE
+
+
+def check_generator(cfg: dict[str, Any], folder: Path, generator: str | None) -> None:
+    """Refuse a CNN (its loaded config) that learned another generator's faces."""
     learned = cfg.get("training", {}).get("generator")
     if generator is not None and learned is not None and learned != generator:
         raise OhloraError(
             f"the property CNN in {folder} learned {learned} faces, not {generator}: train one "
             f"on a {generator} run"
         )
-    return str(folder.resolve()), str(cfg["model_sha256"]), folder / NORMALISATION_FILE
 
 
 class CNNScorer:
@@ -432,9 +433,12 @@ class CNNScorer:
         self._std = torch.tensor(normalisation.std[idx], dtype=torch.float64)
 
     @classmethod
-    def from_dir(cls, folder: Path | str) -> CNNScorer:
+    def from_dir(cls, folder: Path | str, generator: str | None = None) -> CNNScorer:
+        """The CNN in `folder` (or a run's property_cnn/); with `generator`, refused unless it
+        learned that generator's faces."""
         folder = resolve_folder(Path(folder))
-        model, norm, _ = load(folder)
+        model, norm, cfg = load(folder)
+        check_generator(cfg, folder, generator)
         return cls(model, norm, source=folder)
 
     @classmethod

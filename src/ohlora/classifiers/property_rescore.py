@@ -29,10 +29,9 @@ def rescore_with_cnn(
     Faces are regenerated from their stored latents; only the CNN's columns are kept.
     """
     from ohlora import generators
-    from ohlora.classifiers.property_cnn import CNNScorer, cnn_for_sampling
+    from ohlora.classifiers.property_cnn import CNNScorer
 
-    folder, _, _ = cnn_for_sampling(Path("."), cnn_folder, generator)  # checks the generator
-    scorer = CNNScorer.from_dir(folder)
+    scorer = CNNScorer.from_dir(cnn_folder, generator)
     gen = generators.load(generator)
     cols = list(scorer.columns)
     raw = np.full((len(samples), len(cols)), np.nan, np.float32)

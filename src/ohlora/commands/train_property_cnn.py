@@ -129,26 +129,23 @@ def run(args: argparse.Namespace) -> int:
         f"({torch.get_num_threads()} threads), best epoch {t['best_epoch']} of "
         f"{len(t['history'])}{' (stopped early)' if t['stopped_early'] else ''}"
     )
-    std = report["std"]
-    print(
-        _table(
+    fit = t["training_fit"]
+    blocks = [
+        (
             f"held out: {t['val_faces']} validation faces of {args.run} (never trained on; "
             "they chose the epoch)",
             t["validation"],
-            std,
-        )
-    )
-    fit = t["training_fit"]
-    print(
-        _table(
+        ),
+        (
             f"training fit: {fit['faces']} of the training faces (seen in training; the "
             "original reported this kind of figure)",
             fit["figures"],
-            std,
-        )
-    )
+        ),
+    ]
     for test in t["tests"]:
         left = f", {test['left_out']} trained-on seeds left out" if test["left_out"] else ""
-        print(_table(f"test run {test['run']}: {test['faces']} faces{left}", test["figures"], std))
+        blocks.append((f"test run {test['run']}: {test['faces']} faces{left}", test["figures"]))
+    for title, figs in blocks:
+        print(_table(title, figs, report["std"]))
     print(report["out"])
     return 0

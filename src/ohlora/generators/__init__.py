@@ -69,10 +69,8 @@ def load(name: str = DEFAULT_GENERATOR, **options: object) -> Generator:
 
         return DCGANGenerator.pretrained()
     if name.startswith("stylegan"):
-        try:
-            from ohlora.generators.stylegan import StyleGANGenerator
-        except ModuleNotFoundError:
-            raise OhloraError("the StyleGAN generator is not available in this version") from None
+        from ohlora.generators.stylegan import StyleGANGenerator
+
         return StyleGANGenerator.pretrained(name, **options)  # type: ignore[arg-type]
     raise OhloraError(
         f"unknown generator {name!r}: use dcgan-digiface-64 or "

@@ -58,11 +58,9 @@ def make_scorer(kind: str, workers: int, run: Path | None = None) -> Scorer:
 
         return MeshScorer(workers=workers)
     if kind == "cnn":
-        try:
-            from ohlora.classifiers.property_cnn import CNNScorer
-        except ModuleNotFoundError:
-            raise OhloraError("the CNN scorer is not available in this version") from None
-        return CNNScorer.from_run(run)  # type: ignore[attr-defined]
+        from ohlora.classifiers.property_cnn import CNNScorer
+
+        return CNNScorer.from_run(run)
     raise OhloraError(f"unknown scorer {kind!r}: use mesh or cnn")
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from ohlora.errors import OhloraError
+from ohlora.properties.normalise import Normalisation
 from ohlora.store.filter import filter_mask
 from ohlora.store.rundir import RunDir
 from ohlora.store.samples import Samples, load_samples
@@ -53,10 +54,12 @@ def find_for_run(
         if n > len(s):
             raise OhloraError(f"--n {n} exceeds the {len(s)} rows of {run}: sample more first")
         s = s.subset(np.arange(len(s)) < n)
+    norm = load_normalisation(run)
     stored = sample_cfg.get("scorer", "mesh")
     scorer = scorer or stored
+    cnn_used = sample_cfg.get("cnn") if scorer == "cnn" else None
     if scorer != stored:
-        s = _relabel(run, s, stored, scorer, cnn, sample_cfg["generator"], algorithm)
+        s, cnn_used = _relabel(run, s, stored, cnn, sample_cfg["generator"], algorithm, norm)
     elif cnn is not None:
         raise OhloraError("--cnn goes with --scorer cnn")
     cols = property_columns(algorithm)
@@ -64,14 +67,13 @@ def find_for_run(
     if space != "w+" and layers:
         raise OhloraError("--layers applies to the w+ space only")
     gen = generators.load(sample_cfg["generator"])
-    norm = load_normalisation(run)
     params: dict[str, Any] = {
         "run": str(run),
         "n": len(s),
         "k": k,
         "filter": filter_expr,
         "scorer": scorer,
-        "cnn": None if scorer != "cnn" else str(cnn or sample_cfg.get("cnn") or ""),
+        "cnn": cnn_used,
         "val_fraction": val_fraction,
         "seed": seed,
         "svm_c": svm_c,
@@ -121,30 +123,28 @@ def _relabel(
     run: Path,
     s: Samples,
     stored: str,
-    scorer: str,
     cnn: Path | None,
     generator: str,
     algorithm: str,
-) -> Samples:
-    """The store's faces labelled by another scorer (only mesh -> cnn is possible)."""
+    norm: Normalisation,
+) -> tuple[Samples, str]:
+    """(the store's faces labelled by the CNN, the CNN folder used): only a mesh-scored store
+    has other labels to replace."""
     from ohlora.classifiers.property_cnn import folder_of_run
     from ohlora.classifiers.property_rescore import rescore_with_cnn
     from ohlora.progress import progress_bar
-    from ohlora.store.sampler import load_normalisation
 
-    if not (stored == "mesh" and scorer == "cnn"):
+    if stored != "mesh":
         raise OhloraError(
             f"{run} was scored by the {stored} scorer; mesh labels exist only for a mesh-scored "
             "store: sample one with `ohlora sample --scorer mesh`"
         )
     if algorithm != "landmark":
         raise OhloraError("the property CNN learned the landmark columns: use --algorithm landmark")
+    folder = Path(cnn) if cnn is not None else folder_of_run(Path(run))
     with progress_bar(transient=True) as bar:
         task = bar.add_task("relabel with the CNN", total=int(s.found.sum()))
-        return rescore_with_cnn(
-            s,
-            generator,
-            Path(cnn) if cnn is not None else folder_of_run(Path(run)),
-            load_normalisation(run),
-            on_progress=lambda k: bar.advance(task, k),
+        relabelled = rescore_with_cnn(
+            s, generator, folder, norm, on_progress=lambda k: bar.advance(task, k)
         )
+    return relabelled, str(folder)
