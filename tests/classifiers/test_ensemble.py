@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 import torch
@@ -44,3 +46,18 @@ def test_wrong_image_size_is_a_clear_error():
     m = random_model("gender", "whole", seed=2)
     with pytest.raises(OhloraError, match="64 x 64"):
         m.predict(np.zeros((2, 128, 128, 3), np.uint8))
+
+
+def test_classifiers_saved_before_the_model_folder_format_load(tmp_path):
+    m = random_model("gender", "whole", seed=2)
+    m.save(tmp_path)
+    cfg_path = tmp_path / "gender.json"
+    cfg = json.loads(cfg_path.read_text())
+    digest = cfg.pop("model_sha256")
+    for key in ("format", "model_file", "ohlora_version"):
+        cfg.pop(key)
+    cfg |= {"weights_file": "gender.safetensors", "weights_sha256": digest}  # the old fields
+    cfg_path.write_text(json.dumps(cfg))
+    back = GenderQuality.load(tmp_path, ("gender",))
+    assert back.fingerprint() == {"gender": digest}
+    assert torch.equal(back.models["gender"].nets[0].head[-1].weight, m.nets[0].head[-1].weight)

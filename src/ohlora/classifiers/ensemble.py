@@ -5,7 +5,8 @@ On disk, per task, in the classifiers folder (default RUN/classifiers):
     <task>.safetensors   every fold's weights, keys `fold<k>.<parameter>`
     <task>.json          task, area, resolution, generator, architecture, training settings,
                          per-fold threshold / validation BCE / attempts, out-of-fold figures,
-                         label sources, and the sha256 of the safetensors file
+                         label sources, and the sha256 of the safetensors file (the model
+                         folder format of `ohlora.modelfolder`)
     oof.csv              the labelled faces with their out-of-fold probabilities
 
 A prediction is the mean over folds of the sigmoid of the network on the image and on its
@@ -14,28 +15,19 @@ mirror image.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
-from safetensors.torch import load_file, save_file
 
 from ohlora.classifiers.cnn import Architecture, SmallCNN, to_input
 from ohlora.errors import OhloraError
-from ohlora.runinfo import atomic_write_json
+from ohlora.modelfolder import DIGEST, ModelFolder
 
 TASK_NAMES = ("gender", "quality")
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+FORMAT = "ohlora-classifier/1"
 
 
 def predict_nets(nets: list[SmallCNN], x: torch.Tensor, batch: int = 256) -> np.ndarray:
@@ -82,12 +74,7 @@ class TaskModel:
 
     def save(self, folder: Path) -> Path:
         """Write <task>.safetensors and <task>.json (the JSON records the weights' sha256)."""
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        weights = folder / f"{self.task}.safetensors"
-        tmp = weights.with_name(f".{weights.name}.tmp")
-        save_file(self.state_dict(), str(tmp), metadata={"format": "pt", "task": self.task})
-        tmp.replace(weights)
+        mf = ModelFolder.named(folder, self.task)
         config = {
             **self.meta,
             "task": self.task,
@@ -96,32 +83,21 @@ class TaskModel:
             "generator": self.generator,
             "architecture": self.arch.to_dict(),
             "n_folds": len(self.nets),
-            "weights_file": weights.name,
-            "weights_sha256": sha256_file(weights),
         }
-        atomic_write_json(folder / f"{self.task}.json", config)
-        return weights
+        mf.save(
+            self.state_dict(), config, kind=FORMAT, metadata={"format": "pt", "task": self.task}
+        )
+        return mf.weights_path
 
     @classmethod
     def load(cls, folder: Path, task: str) -> TaskModel:
         """Load a task saved by `save`; a missing or altered file is a clear error."""
-        folder = Path(folder)
-        cfg_path, weights = folder / f"{task}.json", folder / f"{task}.safetensors"
-        if not cfg_path.is_file() or not weights.is_file():
-            raise OhloraError(
-                f"{folder} has no trained {task} classifier: run "
-                f"`ohlora train-classifiers --run RUN` first (or pass --classifiers FOLDER)"
-            )
-        from ohlora.runinfo import read_json
-
-        cfg = read_json(cfg_path)
-        if sha256_file(weights) != cfg.get("weights_sha256"):
-            raise OhloraError(
-                f"{weights} does not match the sha256 in {cfg_path}: the files come from "
-                "different trainings; train again"
-            )
+        mf = ModelFolder.named(folder, task)
+        remedy = "run `ohlora train-classifiers --run RUN` first (or pass --classifiers FOLDER)"
+        if not mf.exists():
+            raise OhloraError(f"{folder} has no trained {task} classifier: {remedy}")
+        state, cfg = mf.load(kind=FORMAT, what=f"{task} classifier", remedy="train again")
         arch = Architecture.from_dict(cfg["architecture"])
-        state = load_file(str(weights))
         nets = []
         for k in range(int(cfg["n_folds"])):
             prefix = f"fold{k}."
@@ -153,7 +129,7 @@ class GenderQuality:
 
     def fingerprint(self) -> dict[str, str]:
         """The weights' sha256 per task: what identifies these classifiers in a run."""
-        return {t: m.meta["weights_sha256"] for t, m in self.models.items()}
+        return {t: m.meta[DIGEST] for t, m in self.models.items()}
 
     def predict(self, images: np.ndarray) -> dict[str, np.ndarray]:
         """{task: probability} for uint8 N x H x W x 3 images."""

@@ -27,18 +27,16 @@ from typing import Any
 
 import numpy as np
 import torch
-from safetensors.torch import load_file, save_file
 from torch import nn
 
 from ohlora.classifiers.property_areas import Area, area_set, box, crop
 from ohlora.errors import OhloraError
+from ohlora.modelfolder import CONFIG_FILE, MODEL_FILE, ModelFolder
 from ohlora.properties.columns import PROPERTIES, resolve
 from ohlora.properties.normalise import Normalisation
-from ohlora.runinfo import atomic_write_json, read_json
 
 FORMAT = "ohlora-property-cnn/1"
-MODEL_FILE = "model.safetensors"
-CONFIG_FILE = "config.json"
+RETRAIN = "train one with `ohlora train-property-cnn --run RUN`"
 NORMALISATION_FILE = "normalisation.json"
 DEFAULT_FOLDER = "property_cnn"
 # An image whose pixel values span at most this range is blank: no face, `found` False.
@@ -299,60 +297,35 @@ class CNNScores:
 
 
 def save(folder: Path, model: PropertyCNN, norm: Normalisation, training: dict[str, Any]) -> Path:
-    """Write model.safetensors, config.json and normalisation.json into `folder`."""
-    from ohlora.weights import sha256_file
-
+    """Write normalisation.json, then model.safetensors + config.json into `folder`."""
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     cols = list(model.arch.columns)
     idx = norm._index(cols)
     stats = Normalisation(cols, norm.mean[idx], norm.std[idx], norm.count[idx])
     if stats.unusable:
         raise OhloraError(f"no usable statistics for {', '.join(stats.unusable)}")
-    tmp = folder / f".{MODEL_FILE}.tmp"
-    state = {k: v.detach().contiguous() for k, v in model.state_dict().items()}
-    save_file(state, str(tmp), metadata={"format": FORMAT})
-    tmp.replace(folder / MODEL_FILE)
+    folder.mkdir(parents=True, exist_ok=True)
     stats.save(folder / NORMALISATION_FILE)
-    atomic_write_json(
-        folder / CONFIG_FILE,
-        {
-            "format": FORMAT,
-            "architecture": model.arch.to_dict(),
-            "normalisation": stats.to_dict(),
-            "model_sha256": sha256_file(folder / MODEL_FILE),
-            "training": training,
-        },
-    )
+    state = {k: v.detach().contiguous() for k, v in model.state_dict().items()}
+    config = {
+        "architecture": model.arch.to_dict(),
+        "normalisation": stats.to_dict(),
+        "training": training,
+    }
+    ModelFolder(folder).save(state, config, kind=FORMAT, metadata={"format": FORMAT})
     return folder
 
 
 def load(folder: Path) -> tuple[PropertyCNN, Normalisation, dict[str, Any]]:
     """(model in eval mode, its normalisation, the whole config) from a folder."""
-    from ohlora.weights import sha256_file
-
-    folder = Path(folder)
-    cfg_path, model_path = folder / CONFIG_FILE, folder / MODEL_FILE
-    if not (cfg_path.is_file() and model_path.is_file()):
-        raise OhloraError(
-            f"{folder} holds no property CNN ({CONFIG_FILE} + {MODEL_FILE}): train one with "
-            "`ohlora train-property-cnn --run RUN`"
-        )
-    cfg = read_json(cfg_path)
-    if not isinstance(cfg, dict) or cfg.get("format") != FORMAT:
-        raise OhloraError(f"{cfg_path} is not a property-CNN config (format {FORMAT!r})")
-    expected = cfg.get("model_sha256")
-    if expected and sha256_file(model_path) != expected:
-        raise OhloraError(
-            f"{model_path} does not match the digest in {cfg_path}: the folder is damaged or "
-            "mixed; train the CNN again"
-        )
+    mf = ModelFolder(Path(folder))
+    state, cfg = mf.load(kind=FORMAT, what="property CNN", remedy=RETRAIN)
     model = PropertyCNN(Architecture.from_dict(cfg["architecture"]))
     try:
-        model.load_state_dict(load_file(str(model_path)))
+        model.load_state_dict(state)
     except RuntimeError as e:
         raise OhloraError(
-            f"{model_path} does not fit its config: {str(e).splitlines()[0]}"
+            f"{mf.weights_path} does not fit its config: {str(e).splitlines()[0]}"
         ) from None
     model.eval()
     for p in model.parameters():

@@ -8,17 +8,16 @@ Weights come from the registry entry `dcgan-digiface-64`.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import torch
-from safetensors.torch import load_file, save_file
 from torch import nn
 
 from ohlora import weights
 from ohlora.errors import OhloraError
 from ohlora.generators.base import TorchGenerator
+from ohlora.modelfolder import ModelFolder
 
 CHANNELS = (100, 512, 256, 128, 64, 3)
 WEIGHTS_NAME = "dcgan-digiface-64"
@@ -53,8 +52,8 @@ class DCGANNet(nn.Module):
         return self.main(z.view(z.shape[0], self.z_dim, 1, 1))
 
 
-def convert_checkpoint(raw: Path, out_dir: Path) -> dict[str, Any]:
-    """Registry converter: the wheel's torch archive -> model.safetensors + architecture config."""
+def convert_checkpoint(raw: Path) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
+    """Registry converter: the wheel's torch archive -> (tensors, architecture config)."""
     try:
         ckpt = torch.load(raw, map_location="cpu", weights_only=True)
     except Exception as e:  # torch raises several types for a corrupt archive
@@ -70,8 +69,7 @@ def convert_checkpoint(raw: Path, out_dir: Path) -> dict[str, Any]:
     if missing or unexpected:
         raise OhloraError(f"{raw}: missing keys {missing}, unexpected keys {unexpected}")
     tensors = {k: v.contiguous() for k, v in net.state_dict().items()}
-    save_file(tensors, str(out_dir / weights.MODEL_FILE), metadata={"format": "pt"})
-    return {
+    return tensors, {
         "architecture": "dcgan",
         "channels": list(CHANNELS),
         "resolution": 64,
@@ -95,10 +93,16 @@ class DCGANGenerator(TorchGenerator):
 
     @classmethod
     def from_dir(cls, folder: Path) -> DCGANGenerator:
-        """Load converted weights (model.safetensors + config.json) from a folder."""
-        config = json.loads((folder / weights.CONFIG_FILE).read_text())
+        """Load converted weights (model.safetensors + config.json) from a folder (checked
+        against their sha256 when fetched, and by `ohlora weights verify`)."""
+        state, config = ModelFolder(Path(folder)).load(
+            kind=weights.FORMAT,
+            what="DCGAN weights",
+            remedy=f"fetch them again with `ohlora weights fetch {WEIGHTS_NAME}`",
+            check=False,
+        )
         net = DCGANNet(tuple(config["channels"]))
-        net.load_state_dict(load_file(str(folder / weights.MODEL_FILE)))
+        net.load_state_dict(state)
         return cls(net, name=config.get("weights", {}).get("name", WEIGHTS_NAME))
 
     @classmethod

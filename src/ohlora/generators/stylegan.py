@@ -28,7 +28,6 @@ w+ on chosen layers only (`per_layer`, `layers_of_resolution`, `LAYER_GROUPS`).
 
 from __future__ import annotations
 
-import json
 import math
 import pickle
 from collections.abc import Iterable, Mapping, Sequence
@@ -39,14 +38,13 @@ from typing import Any
 import numpy as np
 import torch
 import torch.nn.functional as F
-from safetensors import SafetensorError
-from safetensors.torch import load_file, save_file
 from torch import nn
 
 from ohlora import weights
 from ohlora.errors import OhloraError
 from ohlora.generators.base import TorchGenerator
 from ohlora.generators.stylegan_weights import WEIGHTS_NAME, ZOO_KEY
+from ohlora.modelfolder import ModelFolder
 
 LRELU_SLOPE = 0.2
 CONV_GAIN = math.sqrt(2.0)  # equalised-lr gain of the dense and 3 x 3 conv layers
@@ -589,9 +587,9 @@ def check_state_dict(state: Mapping[str, Any], arch: StyleGANArch) -> dict[str, 
 
 
 def convert_checkpoint(
-    raw: Path, out_dir: Path, arch: StyleGANArch | None = None
-) -> dict[str, Any]:
-    """Registry converter: a GenForce `.pth` -> model.safetensors + a JSON-able config.
+    raw: Path, arch: StyleGANArch | None = None
+) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
+    """Registry converter: a GenForce `.pth` -> (tensors, a JSON-able config).
 
     Loads with `torch.load(weights_only=True)` and takes `generator_smooth` when present (the
     moving average GenForce samples with), else `generator`, also inside a training
@@ -621,8 +619,7 @@ def convert_checkpoint(
     except OhloraError as e:
         where = "".join(f"[{k!r}]" for k in path)
         raise OhloraError(f"{raw.name}{where}: {e}") from None
-    save_file(tensors, str(out_dir / weights.MODEL_FILE), metadata={"format": "pt"})
-    return {
+    return tensors, {
         "architecture": "stylegan",
         **arch.to_config(),
         "channels": arch.channels,
@@ -748,23 +745,14 @@ class StyleGANGenerator(TorchGenerator):
 
         The config's truncation defaults apply unless `options` override them.
         """
-        folder = Path(folder)
-        try:
-            config = json.loads((folder / weights.CONFIG_FILE).read_text())
-        except (OSError, ValueError) as e:
-            raise OhloraError(
-                f"{folder} holds no readable {weights.CONFIG_FILE} ({e.__class__.__name__}): "
-                f"import the weights again with `ohlora weights import {WEIGHTS_NAME} FILE`"
-            ) from None
+        state, config = ModelFolder(Path(folder)).load(
+            kind=weights.FORMAT,
+            what="StyleGAN weights",
+            remedy=f"import the weights again with `ohlora weights import {WEIGHTS_NAME} FILE`",
+            check=False,
+        )
         arch = StyleGANArch.from_config(config)
         net = StyleGANNet(arch, init=False)
-        try:
-            state = load_file(str(folder / weights.MODEL_FILE))
-        except (OSError, ValueError, SafetensorError) as e:
-            raise OhloraError(
-                f"{folder / weights.MODEL_FILE} is missing or unreadable ({e.__class__.__name__})"
-                f": import the weights again with `ohlora weights import {WEIGHTS_NAME} FILE`"
-            ) from None
         try:
             tensors = check_state_dict(state, arch)
         except OhloraError as e:

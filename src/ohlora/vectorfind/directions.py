@@ -1,4 +1,5 @@
-"""A found set of directions, saved as safetensors (vectors, response model) + JSON (the rest).
+"""A found set of directions, saved as safetensors (vectors, response model) + JSON (the rest),
+in the model folder format of `ohlora.modelfolder`.
 
 `Directions` holds one `DirectionSet` per group of faces ("all" when ungrouped; "hhh" ..
 "lll" with grouping). Each set has the unit directions of the steered properties (and of the
@@ -9,19 +10,24 @@ score moves per unit step, which is how a normalised target becomes a step.
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from safetensors.numpy import load_file, save_file
 
 from ohlora.errors import OhloraError
-from ohlora.runinfo import atomic_write_json, provenance
+from ohlora.modelfolder import ModelFolder
+from ohlora.runinfo import provenance
 
-VECTORS_FILE = "directions.safetensors"
-META_FILE = "directions.json"
+STEM = "directions"
+VECTORS_FILE = f"{STEM}.safetensors"
+META_FILE = f"{STEM}.json"
+FORMAT = "ohlora-directions/1"
+FIND_FIRST = (
+    "run `ohlora find-directions --run RUN` first, or give --directions FOLDER holding "
+    "directions.json"
+)
 
 
 @dataclass
@@ -91,9 +97,6 @@ class Directions:
                 "response_properties": s.response_properties,
                 "stats": s.stats,
             }
-        tmp = folder / f".{VECTORS_FILE}.tmp"
-        save_file(tensors, str(tmp))
-        tmp.replace(folder / VECTORS_FILE)
         meta = {k: v for k, v in asdict(self).items() if k != "sets"}
         meta["latent_shape"] = list(self.latent_shape)
         meta["sets"] = sets_meta
@@ -104,7 +107,7 @@ class Directions:
             "(B V^T) a = t - s in least squares (B: response_b; unasked properties keep "
             "t = s). One unit of a moves each property by (B V^T) normalised units."
         )
-        atomic_write_json(folder / META_FILE, meta)
+        ModelFolder.named(folder, STEM).save(tensors, meta, kind=FORMAT)
 
     @classmethod
     def load(cls, path: Path) -> Directions:
@@ -113,13 +116,10 @@ class Directions:
         folder = path.parent if path.suffix == ".json" else path
         if (folder / "directions").is_dir() and not (folder / META_FILE).exists():
             folder = folder / "directions"
-        if not (folder / META_FILE).is_file() or not (folder / VECTORS_FILE).is_file():
-            raise OhloraError(
-                f"no directions in {path}: run `ohlora find-directions --run RUN` "
-                "first, or give --directions FOLDER holding directions.json"
-            )
-        meta = json.loads((folder / META_FILE).read_text())
-        tensors = load_file(str(folder / VECTORS_FILE))
+        mf = ModelFolder.named(folder, STEM)
+        if not mf.exists():
+            raise OhloraError(f"no directions in {path}: {FIND_FIRST}")
+        tensors, meta = mf.load(kind=FORMAT, what="directions", remedy=FIND_FIRST, framework="np")
         sets = {
             g: DirectionSet(
                 names=m["names"],
