@@ -41,7 +41,8 @@ def generate_in_shards(g, n: int, shard: int) -> float:
 def cnn_pipeline(g, folder: str, n: int, shard: int) -> tuple[float, float, float]:
     """(generation-alone seconds, sampler-with-CNN seconds, CNN-scoring-only seconds) for the
     same n faces. Generation alone is timed before and after the sampler run and averaged."""
-    from ohlora.classifiers.property_cnn import CNNScorer, cnn_for_sampling
+    from ohlora.scorers.cnn.folder import cnn_for_sampling
+    from ohlora.scorers.cnn.scorer import CNNScorer
     from ohlora.store.sampler import SampleParams, sample
 
     cnn, sha, stats = cnn_for_sampling(Path("."), Path(folder), g.name)
@@ -76,7 +77,7 @@ def main() -> None:
     print(f"machine: {describe()}")
 
     from ohlora.generators.dcgan import DCGANGenerator
-    from ohlora.properties.scorer import MeshScorer
+    from ohlora.scorers.mesh.scorer import MeshScorer
 
     g = DCGANGenerator.pretrained()
     g.synthesize(g.sample_latents(64, 0))  # warm-up

@@ -19,10 +19,10 @@ import sys
 
 import numpy as np
 
-from ohlora.classifiers.property_cnn import CNNScorer
 from ohlora.generators.dcgan import DCGANGenerator
 from ohlora.properties.columns import COLUMNS, PROPERTIES
-from ohlora.properties.scorer import MeshScorer
+from ohlora.scorers.cnn.scorer import CNNScorer
+from ohlora.scorers.mesh.scorer import MeshScorer
 
 
 def _r(x: np.ndarray, y: np.ndarray) -> str:

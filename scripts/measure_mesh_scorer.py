@@ -23,7 +23,7 @@ import numpy as np
 
 from ohlora.generators.dcgan import DCGANGenerator
 from ohlora.properties.columns import COLUMNS, PROPERTIES
-from ohlora.properties.scorer import MeshScorer
+from ohlora.scorers.mesh.scorer import MeshScorer
 
 
 def _cpu() -> str:

@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ohlora.errors import OhloraError
+from ohlora.scorers.meter import open_meter
 from ohlora.store.rundir import RunDir
 from ohlora.vectorfind.directions import Directions
 from ohlora.vectorfind.edit import Editor
-from ohlora.vectorfind.measure import PropertyMeter
 
 DEFAULT_ALGORITHM = "landmark"
 
@@ -27,25 +27,6 @@ def property_columns(algorithm: str = DEFAULT_ALGORITHM) -> dict[str, str]:
 def run_generator_name(run: Path) -> str:
     """The generator a run was sampled with."""
     return RunDir(run).stage_config("sample")["generator"]
-
-
-def open_meter(
-    run: Path,
-    scorer: str = "mesh",
-    workers: int = 2,
-    algorithm: str = DEFAULT_ALGORITHM,
-    views: int = 1,
-) -> PropertyMeter:
-    """Scorer + the run's normalisation: measures images in the run's normalised units
-    (averaged over `views` test-time views: 1 plain, 2 adds the mirror image, up to 4)."""
-    from ohlora.store.sampler import load_normalisation, make_scorer
-
-    return PropertyMeter(
-        make_scorer(scorer, workers, run),
-        load_normalisation(run),
-        property_columns(algorithm),
-        views=views,
-    )
 
 
 def load_directions(run: Path | None, directions: Path | None) -> Directions:

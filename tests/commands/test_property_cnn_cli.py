@@ -11,9 +11,11 @@ import numpy as np
 import pytest
 import torch
 
-from ohlora.classifiers import property_cnn as pc
 from ohlora.properties.columns import PROPERTIES
-from ohlora.properties.normalise import Normalisation
+from ohlora.properties.normalise import NORMALISATION_FILE, Normalisation
+from ohlora.scorers.cnn import folder as cnn_folder
+from ohlora.scorers.cnn.network import PropertyCNN, columns_for, default_architecture
+from ohlora.scorers.cnn.scorer import CNNScorer
 from ohlora.store.rundir import RunDir
 from ohlora.store.samples import load_samples
 
@@ -26,10 +28,12 @@ def _ohlora(*args: object) -> subprocess.CompletedProcess:
 
 def _tiny_cnn(folder: Path, seed: int) -> Path:
     torch.manual_seed(seed)
-    arch = pc.default_architecture(64, "context", small=((4, 8), 8), large=((4, 8), 8))
-    cols = pc.columns_for()
+    arch = default_architecture(64, "context", small=((4, 8), 8), large=((4, 8), 8))
+    cols = columns_for()
     norm = Normalisation(cols, np.arange(7.0), np.arange(1.0, 8.0), np.full(7, 10))
-    return pc.save(folder, pc.PropertyCNN(arch).eval(), norm, {"generator": "dcgan-digiface-64"})
+    return cnn_folder.save(
+        folder, PropertyCNN(arch).eval(), norm, {"generator": "dcgan-digiface-64"}
+    )
 
 
 def test_sample_with_the_cnn_records_it_and_uses_its_units(tmp_path, dcgan):
@@ -41,17 +45,17 @@ def test_sample_with_the_cnn_records_it_and_uses_its_units(tmp_path, dcgan):
     assert res.returncode == 0, res.stderr
     cfg = RunDir(run).stage_config("sample")
     assert cfg["scorer"] == "cnn" and cfg["cnn"] == str(cnn.resolve())
-    assert cfg["cnn_sha256"] == pc.load(cnn)[2]["model_sha256"]
+    assert cfg["cnn_sha256"] == cnn_folder.load(cnn)[2]["model_sha256"]
     s = load_samples(run)
-    assert s.columns == pc.columns_for() and s.found.all()
-    scorer = pc.CNNScorer.from_dir(cnn)
+    assert s.columns == columns_for() and s.found.all()
+    scorer = CNNScorer.from_dir(cnn)
     for lo in (0, 10, 20):  # shard by shard, as the sampler scores them
         images = dcgan.synthesize(dcgan.sample_latents(10, lo))
         np.testing.assert_array_equal(s.raw[lo : lo + 10], scorer.score(images).raw)
     # normalised with the CNN's own statistics, not refitted on these 30 faces
     assert (
         Normalisation.load(run / "normalisation.json").to_dict()["columns"]
-        == (Normalisation.load(cnn / pc.NORMALISATION_FILE).to_dict()["columns"])
+        == (Normalisation.load(cnn / NORMALISATION_FILE).to_dict()["columns"])
     )
     np.testing.assert_allclose(s.normalised, (s.raw - np.arange(7.0)) / np.arange(1.0, 8.0))
 
@@ -103,9 +107,9 @@ def test_train_property_cnn_end_to_end(tmp_path):
     for prop in PROPERTIES:
         assert sum(line.strip().startswith(prop + " ") for line in out.splitlines()) == 4, prop
     assert "training fit: " in out
-    scorer = pc.CNNScorer.from_run(train)
-    assert scorer.source == train / pc.DEFAULT_FOLDER
-    cfg = pc.load(train / pc.DEFAULT_FOLDER)[2]
+    scorer = CNNScorer.from_run(train)
+    assert scorer.source == train / cnn_folder.DEFAULT_FOLDER
+    cfg = cnn_folder.load(train / cnn_folder.DEFAULT_FOLDER)[2]
     assert cfg["training"]["run"] == str(train) and len(cfg["training"]["history"]) >= 1
     assert RunDir(train).stage_config("train-property-cnn")["out"] == str(scorer.source)
     # directions from the same faces with CNN labels instead of mesh labels
@@ -115,7 +119,7 @@ def test_train_property_cnn_end_to_end(tmp_path):
     assert res.returncode == 0, res.stderr
     meta = json.loads((tmp_path / "d" / "directions.json").read_text())
     assert json.dumps(meta).count('"scorer": "cnn"') >= 1
-    assert json.dumps(str(train / pc.DEFAULT_FOLDER)) in json.dumps(meta)  # the CNN it used
+    assert json.dumps(str(train / cnn_folder.DEFAULT_FOLDER)) in json.dumps(meta)  # the CNN it used
     # a CNN-scored store cannot teach the CNN
     res = _ohlora("sample", "--n", 20, "--run", tmp_path / "c", "--scorer", "cnn", "--cnn", train)
     assert res.returncode == 0, res.stderr

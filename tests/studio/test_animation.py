@@ -33,7 +33,7 @@ def _frames(path):
 
 @pytest.fixture(scope="module")
 def meter(small_run):
-    from ohlora.session import open_meter
+    from ohlora.scorers.meter import open_meter
 
     m = open_meter(small_run, "mesh", workers=0)
     yield m

@@ -73,7 +73,7 @@ def _current_seed(page) -> str:
 def test_sliders_steer_their_property_and_bad_input_gets_a_message(studio, small_run):
     from playwright.sync_api import sync_playwright
 
-    from ohlora.session import open_meter
+    from ohlora.scorers.meter import open_meter
 
     meter = open_meter(small_run, "mesh", workers=0)
     outside: list[str] = []

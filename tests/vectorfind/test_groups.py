@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ohlora.scorers.meter import PropertyMeter
 from ohlora.vectorfind.edit import Editor
 from ohlora.vectorfind.find import find_directions
-from ohlora.vectorfind.measure import PropertyMeter
 from tests.planted import IdentityNormalisation, PlantedGenerator, PlantedScorer
 from tests.vectorfind.test_planted import COLS, _samples
 

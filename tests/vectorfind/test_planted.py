@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from ohlora.errors import OhloraError
+from ohlora.scorers.meter import PropertyMeter
 from ohlora.store.samples import Samples
 from ohlora.vectorfind.edit import Editor
 from ohlora.vectorfind.find import find_directions
-from ohlora.vectorfind.measure import PropertyMeter
 from tests.planted import PROPS, IdentityNormalisation, PlantedGenerator, PlantedScorer
 
 COLS = {p: f"planted.{p}" for p in PROPS}

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from ohlora.generators.stylegan import StyleGANGenerator
+from ohlora.scorers.meter import PropertyMeter
 from ohlora.store.samples import Samples
 from ohlora.vectorfind.edit import Editor
 from ohlora.vectorfind.find import find_directions
-from ohlora.vectorfind.measure import PropertyMeter
 from tests.planted import IdentityNormalisation
 
 ARCH = {

@@ -1,2 +1,2 @@
-"""Classifiers over generated faces: gender and quality CNNs (spec 3.1), their labels,
-K-fold training with restarts, and the labelling page."""
+"""Classifiers over generated faces: gender and quality CNNs (spec 3.1), their hand labels,
+K-fold training with restarts, and annotating a run's store with their probabilities."""

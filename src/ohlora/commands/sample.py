@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     cnn = sha = None
     stats = args.stats
     if args.scorer == "cnn":
-        from ohlora.classifiers.property_cnn import cnn_for_sampling
+        from ohlora.scorers.cnn.folder import cnn_for_sampling
 
         cnn, sha, cnn_stats = cnn_for_sampling(args.run, args.cnn, args.generator)
         stats = stats or cnn_stats

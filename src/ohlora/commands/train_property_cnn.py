@@ -104,8 +104,8 @@ def _table(title: str, figs: dict, std: dict[str, float]) -> str:
 def run(args: argparse.Namespace) -> int:
     import torch
 
-    from ohlora.classifiers.property_run import train_for_run
-    from ohlora.classifiers.property_train import TrainParams
+    from ohlora.scorers.cnn.train import TrainParams
+    from ohlora.scorers.cnn.train_run import train_for_run
 
     if args.threads is not None:
         torch.set_num_threads(args.threads)

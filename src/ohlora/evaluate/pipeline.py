@@ -34,7 +34,8 @@ def evaluate_run(
     """Run the test and write the report; returns (report.md path, summary dict)."""
     import json
 
-    from ohlora.session import open_editor, open_meter
+    from ohlora.scorers.meter import open_meter
+    from ohlora.session import open_editor
 
     proto = PROTOCOLS[protocol]
     own_editor = editor is None

@@ -10,8 +10,8 @@ import numpy as np
 from ohlora.errors import OhloraError
 from ohlora.evaluate.metrics import CaseResult, score_case
 from ohlora.evaluate.protocols import PROPS, Protocol
+from ohlora.scorers.meter import PropertyMeter
 from ohlora.vectorfind.edit import Editor
-from ohlora.vectorfind.measure import PropertyMeter
 
 BASE_SEED_START = 1_000_000_000  # evaluation faces never share seeds with a store's rows
 

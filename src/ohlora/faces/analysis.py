@@ -94,7 +94,7 @@ class FaceAnalyzer:
     """mediapipe FaceMesh (static images, refined landmarks, one face) + SelfieSegmentation.
 
     Build once and reuse: graph construction takes about a second. Not thread-safe; give each
-    process its own (see `ohlora.properties.scorer.MeshScorer`).
+    process its own (see `ohlora.scorers.mesh.scorer.MeshScorer`).
     """
 
     def __init__(self, size: int = 256, min_detection_confidence: float = 0.5) -> None:

@@ -1,2 +1,2 @@
-"""Property scores from analysed faces: spec algorithms 1 and 2, the landmark variant, the
-score columns, Gaussian normalisation and the (multi-process) mesh scorer."""
+"""Property scores from analysed faces: spec algorithms 1 and 2, the landmark variant, every
+raw score column of a face, and Gaussian normalisation."""

@@ -20,6 +20,9 @@ PROPERTIES = (
 )
 LANDMARK_PROPERTIES = ("eyes", "mouth", "pose")
 ALGORITHMS = ("1", "2", "landmark")
+DEFAULT_ALGORITHM = "landmark"
+# Properties whose raw value changes sign when the image is mirrored left-right.
+MIRROR_ODD = frozenset({"pose"})
 
 COLUMNS: list[str] = (
     [f"alg1.{p}" for p in PROPERTIES]

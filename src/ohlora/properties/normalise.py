@@ -18,6 +18,7 @@ from ohlora.errors import OhloraError
 from ohlora.runinfo import atomic_write_json, read_json
 
 FORMAT = "ohlora-normalisation/1"
+NORMALISATION_FILE = "normalisation.json"  # a run's statistics, RUN/normalisation.json
 
 
 @dataclass(frozen=True)
@@ -122,3 +123,11 @@ class Normalisation:
     @classmethod
     def load(cls, path: Path) -> Normalisation:
         return cls.from_dict(read_json(Path(path)))
+
+
+def run_normalisation(run: Path) -> Normalisation:
+    """The statistics a run's scores were normalised with (written when sampling finishes)."""
+    path = Path(run) / NORMALISATION_FILE
+    if not path.is_file():
+        raise OhloraError(f"{path} is missing: finish sampling with `ohlora sample --run {run}`")
+    return Normalisation.load(path)

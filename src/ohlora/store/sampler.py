@@ -12,25 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
 from ohlora.errors import OhloraError
+from ohlora.properties.normalise import NORMALISATION_FILE, Normalisation
+from ohlora.scorers.factory import make_scorer
 from ohlora.store import samples as store
 from ohlora.store.rundir import RunDir
-
-NORMALISATION_FILE = "normalisation.json"
-
-
-class Scorer(Protocol):
-    """Anything that turns uint8 face images into raw score columns."""
-
-    columns: list[str]
-
-    def score(self, images: np.ndarray) -> Any: ...
-
-    def close(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -49,19 +39,6 @@ class SampleParams:
         """Names of parameters that differ from a recorded run (n may grow)."""
         mine = asdict(self)
         return [k for k in mine if k != "n" and other.get(k) != mine[k]]
-
-
-def make_scorer(kind: str, workers: int, run: Path | None = None) -> Scorer:
-    """The scorer named on the command line: `mesh` (mediapipe) or `cnn` (property CNN)."""
-    if kind == "mesh":
-        from ohlora.properties.scorer import MeshScorer
-
-        return MeshScorer(workers=workers)
-    if kind == "cnn":
-        from ohlora.classifiers.property_cnn import CNNScorer
-
-        return CNNScorer.from_run(run)
-    raise OhloraError(f"unknown scorer {kind!r}: use mesh or cnn")
 
 
 def sample(
@@ -127,8 +104,6 @@ def sample(
 
 def finalise(run: Path, stats_from: Path | None = None) -> store.Samples:
     """Fit (or reuse) the normalisation and write normalised scores into every shard."""
-    from ohlora.properties.normalise import Normalisation
-
     s = store.load_samples(run)
     if stats_from is not None:
         norm = Normalisation.load(stats_from)
@@ -149,13 +124,3 @@ def finalise(run: Path, stats_from: Path | None = None) -> store.Samples:
         store.write_npz(path, part)
     s.normalised = normalised
     return s
-
-
-def load_normalisation(run: Path) -> Any:
-    """The statistics a run's scores were normalised with."""
-    from ohlora.properties.normalise import Normalisation
-
-    path = Path(run) / NORMALISATION_FILE
-    if not path.is_file():
-        raise OhloraError(f"{path} is missing: finish sampling with `ohlora sample --run {run}`")
-    return Normalisation.load(path)

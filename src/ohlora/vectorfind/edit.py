@@ -22,8 +22,8 @@ import numpy as np
 
 from ohlora.errors import OhloraError
 from ohlora.generators.base import Generator
+from ohlora.scorers.meter import PropertyMeter
 from ohlora.vectorfind.directions import Directions, DirectionSet
-from ohlora.vectorfind.measure import PropertyMeter
 
 LAMBDA = 1e-3
 

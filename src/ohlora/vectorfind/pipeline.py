@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ohlora.errors import OhloraError
-from ohlora.properties.normalise import Normalisation
+from ohlora.properties.normalise import Normalisation, run_normalisation
 from ohlora.store.filter import filter_mask
 from ohlora.store.rundir import RunDir
 from ohlora.store.samples import Samples, load_samples
@@ -45,7 +45,6 @@ def find_for_run(
     """
     from ohlora import generators
     from ohlora.session import property_columns
-    from ohlora.store.sampler import load_normalisation
 
     rd = RunDir(run)
     sample_cfg = rd.stage_config("sample")
@@ -54,7 +53,7 @@ def find_for_run(
         if n > len(s):
             raise OhloraError(f"--n {n} exceeds the {len(s)} rows of {run}: sample more first")
         s = s.subset(np.arange(len(s)) < n)
-    norm = load_normalisation(run)
+    norm = run_normalisation(run)
     stored = sample_cfg.get("scorer", "mesh")
     scorer = scorer or stored
     cnn_used = sample_cfg.get("cnn") if scorer == "cnn" else None
@@ -130,9 +129,9 @@ def _relabel(
 ) -> tuple[Samples, str]:
     """(the store's faces labelled by the CNN, the CNN folder used): only a mesh-scored store
     has other labels to replace."""
-    from ohlora.classifiers.property_cnn import folder_of_run
-    from ohlora.classifiers.property_rescore import rescore_with_cnn
     from ohlora.progress import progress_bar
+    from ohlora.scorers.cnn.folder import folder_of_run
+    from ohlora.scorers.cnn.rescore import rescore_with_cnn
 
     if stored != "mesh":
         raise OhloraError(

@@ -6,9 +6,12 @@ import numpy as np
 import pytest
 import torch
 
-from ohlora.classifiers import property_cnn as pc
-from ohlora.classifiers.property_areas import area_set, box
-from ohlora.classifiers.property_train import (
+from ohlora.errors import OhloraError
+from ohlora.properties.columns import PROPERTIES
+from ohlora.properties.normalise import Normalisation
+from ohlora.scorers.cnn.areas import area_set, box
+from ohlora.scorers.cnn.network import HEAD_OF, columns_for, default_architecture
+from ohlora.scorers.cnn.train import (
     TrainParams,
     figures,
     fit,
@@ -17,9 +20,6 @@ from ohlora.classifiers.property_train import (
     predict,
     split,
 )
-from ohlora.errors import OhloraError
-from ohlora.properties.columns import PROPERTIES
-from ohlora.properties.normalise import Normalisation
 
 
 def planted(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -31,7 +31,7 @@ def planted(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     raw = np.zeros((n, 7), np.float32)
     areas = area_set("context")
     for j, prop in enumerate(PROPERTIES):
-        x0, x1, y0, y1 = box(areas[pc.HEAD_OF[prop]], 64)
+        x0, x1, y0, y1 = box(areas[HEAD_OF[prop]], 64)
         raw[:, j] = images[:, y0:y1, x0:x1, j % 3].mean((1, 2))
     return images, raw
 
@@ -39,10 +39,10 @@ def planted(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
 def test_a_tiny_cnn_overfits_a_tiny_planted_dataset():
     images, raw = planted(64)
     raw[5, 1] = np.nan  # a property the mesh could not read: left out of the loss
-    cols = pc.columns_for()
+    cols = columns_for()
     norm = Normalisation.fit(raw, cols)
     t = norm.apply(raw, cols).astype(np.float32)
-    arch = pc.default_architecture(64, "context", small=((8, 16), 32), large=((8, 16), 32))
+    arch = default_architecture(64, "context", small=((8, 16), 32), large=((8, 16), 32))
     rows = np.arange(len(images))
     params = TrainParams(epochs=60, batch_size=16, lr=5e-3, patience=60, flip=False, shift=0)
     res = fit(arch, images, t, norm, params, rows, rows)
@@ -66,7 +66,7 @@ def test_masked_mse_ignores_missing_targets():
 
 
 def test_mirroring_negates_raw_pose_only():
-    cols = pc.columns_for()
+    cols = columns_for()
     rng = np.random.default_rng(0)
     raw = rng.normal(5, 3, (50, 7))
     norm = Normalisation.fit(raw, cols)

@@ -29,7 +29,7 @@ def rescore_with_cnn(
     Faces are regenerated from their stored latents; only the CNN's columns are kept.
     """
     from ohlora import generators
-    from ohlora.classifiers.property_cnn import CNNScorer
+    from ohlora.scorers.cnn.scorer import CNNScorer
 
     scorer = CNNScorer.from_dir(cnn_folder, generator)
     gen = generators.load(generator)

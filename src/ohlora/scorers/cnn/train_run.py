@@ -7,11 +7,12 @@ from typing import Any
 
 import numpy as np
 
-from ohlora.classifiers import property_cnn
-from ohlora.classifiers.property_data import load_faces
-from ohlora.classifiers.property_train import TrainParams, figures, fit, predict, split
 from ohlora.errors import OhloraError
 from ohlora.properties.columns import PROPERTIES
+from ohlora.properties.normalise import run_normalisation
+from ohlora.scorers.cnn import folder, network
+from ohlora.scorers.cnn.data import load_faces
+from ohlora.scorers.cnn.train import TrainParams, figures, fit, predict, split
 from ohlora.store.rundir import RunDir
 
 FIT_FACES = 3000  # training faces re-scored for the training-fit figures
@@ -28,18 +29,17 @@ def train_for_run(
     """Train on RUN's mesh-scored faces, measure on the validation share and on `tests`,
     save to OUT (default RUN/property_cnn) and record the stage in RUN's config."""
     from ohlora.progress import console, progress_bar
-    from ohlora.store.sampler import load_normalisation
 
     run = Path(run)
-    out = Path(out) if out is not None else run / property_cnn.DEFAULT_FOLDER
-    norm = load_normalisation(run)
+    out = Path(out) if out is not None else run / folder.DEFAULT_FOLDER
+    norm = run_normalisation(run)
     with progress_bar(transient=True) as bar:
         task = bar.add_task("generate faces", total=None)
         faces = load_faces(run, n=n, on_progress=lambda k: bar.advance(task, k))
     cols = faces.columns
     targets = norm.apply(faces.raw, cols).astype(np.float32)
-    arch = property_cnn.default_architecture(faces.images.shape[1], areas)
-    console.print(property_cnn.describe(arch))
+    arch = network.default_architecture(faces.images.shape[1], areas)
+    console.print(network.describe(arch))
     train_rows, val_rows = split(len(faces), params.val_fraction, params.seed)
 
     with progress_bar() as bar:
@@ -108,10 +108,10 @@ def train_for_run(
         "validation": val_figs,
         "training_fit": {"faces": len(fit_rows), "figures": fit_figs},
         "tests": test_reports,
-        "parameters": property_cnn.parameter_count(result.model),
-        "multiply_adds_per_image": property_cnn.macs_per_image(arch),
+        "parameters": network.parameter_count(result.model),
+        "multiply_adds_per_image": network.macs_per_image(arch),
     }
-    property_cnn.save(out, result.model, norm, training)
+    folder.save(out, result.model, norm, training)
     RunDir(run).record_stage(
         "train-property-cnn",
         {

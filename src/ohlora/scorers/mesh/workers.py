@@ -1,4 +1,4 @@
-"""Worker processes for the mesh scorer: `python -m ohlora.properties.workers SIZE`.
+"""Worker processes for the mesh scorer: `python -m ohlora.scorers.mesh.workers SIZE`.
 
 Each worker builds one `FaceAnalyzer` and then answers requests on its pipes: it reads an
 uint8 N x H x W x 3 array from stdin and writes back the raw scores (float32 N x C) and the
@@ -65,7 +65,7 @@ class WorkerProcess:
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
         env.setdefault("OMP_NUM_THREADS", "1")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "ohlora.properties.workers", str(int(size))],
+            [sys.executable, "-m", "ohlora.scorers.mesh.workers", str(int(size))],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self.log,
@@ -169,7 +169,7 @@ def main() -> None:
     import cv2
 
     from ohlora.faces.analysis import FaceAnalyzer
-    from ohlora.properties.scorer import score_batch
+    from ohlora.properties.scores import score_batch
 
     cv2.setNumThreads(1)
     try:

@@ -1,13 +1,20 @@
-"""Measure the seven properties of images in the normalised units directions work in."""
+"""Measure the seven properties of images in a run's normalised units: scorer + statistics.
+
+`open_meter(run, ...)` opens the scorer by name with the run's normalisation, so that every
+stage (editing, the generation test, the studio) measures faces the same way.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-# Properties whose sign flips when the image is mirrored left-right.
-MIRROR_ODD = frozenset({"pose"})
+from ohlora.properties.columns import DEFAULT_ALGORITHM, MIRROR_ODD, resolve
+from ohlora.properties.normalise import run_normalisation
+from ohlora.scorers.factory import make_scorer
+
 VIEWS = ("identity", "mirror", "shift-right", "shift-down")
 
 
@@ -78,3 +85,17 @@ class PropertyMeter:
 
     def close(self) -> None:
         self.scorer.close()
+
+
+def open_meter(
+    run: Path,
+    scorer: str = "mesh",
+    workers: int = 2,
+    algorithm: str = DEFAULT_ALGORITHM,
+    views: int = 1,
+) -> PropertyMeter:
+    """Scorer + the run's normalisation: measures images in the run's normalised units
+    (averaged over `views` test-time views: 1 plain, 2 adds the mirror image, up to 4)."""
+    return PropertyMeter(
+        make_scorer(scorer, workers, run), run_normalisation(run), resolve(algorithm), views=views
+    )

@@ -22,13 +22,10 @@ import numpy as np
 import torch
 from torch import nn
 
-from ohlora.classifiers.property_cnn import Architecture, PropertyCNN, to_tensor
 from ohlora.errors import OhloraError
-from ohlora.properties.columns import PROPERTIES
+from ohlora.properties.columns import MIRROR_ODD, PROPERTIES
 from ohlora.properties.normalise import Normalisation
-
-# Properties whose raw value changes sign when the image is mirrored left-right.
-MIRROR_ODD = frozenset({"pose"})
+from ohlora.scorers.cnn.network import Architecture, PropertyCNN, to_tensor
 
 
 @dataclass(frozen=True)

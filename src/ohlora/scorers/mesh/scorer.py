@@ -1,13 +1,10 @@
 """Score faces with the mesh: analyse, build the class map, run every algorithm -> raw columns.
 
-`MeshScorer(workers=2)` spreads images over worker processes (`ohlora.properties.workers`;
+`MeshScorer(workers=2)` spreads images over worker processes (`ohlora.scorers.mesh.workers`;
 each builds its `FaceAnalyzer` once and keeps it), returns rows in input order, and is meant
 to be kept open by a long-running sampler that calls `score` with batches of a few hundred
-images. `workers=0` analyses in this process. Both give the same numbers.
-
-Missing values are NaN, never 0: an image without a face has `found` False and NaN in every
-column; a face without hair pixels has NaN `*.hair_color`; a face without background in the
-upper half has NaN background scores.
+images. `workers=0` analyses in this process. Both give the same numbers (the columns and
+their NaN rules: `ohlora.properties.scores`).
 """
 
 from __future__ import annotations
@@ -15,62 +12,20 @@ from __future__ import annotations
 import contextlib
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from ohlora.errors import OhloraError
-from ohlora.faces.analysis import FaceAnalysis, FaceAnalyzer
-from ohlora.faces.classmap import class_map
-from ohlora.properties import algorithm1, algorithm2, landmark
+from ohlora.faces.analysis import FaceAnalyzer
 from ohlora.properties.columns import COLUMNS
-from ohlora.properties.workers import WorkerPool
+from ohlora.properties.scores import score_batch
+from ohlora.scorers.base import Closing, Scores
+from ohlora.scorers.mesh.workers import WorkerPool
 
 MAX_CHUNK = 32  # images per task sent to a worker
 
 
-@dataclass
-class ScoreResult:
-    """raw: float32 N x len(COLUMNS) in `columns` order; found: bool N (a face was found)."""
-
-    raw: np.ndarray
-    found: np.ndarray
-    columns: list[str] = field(default_factory=lambda: list(COLUMNS))
-
-    def column(self, name: str) -> np.ndarray:
-        return self.raw[:, self.columns.index(name)]
-
-
-def score_analysis(analysis: FaceAnalysis) -> np.ndarray:
-    """One face's raw scores: float32 (len(COLUMNS),), all NaN when no face was found."""
-    row = np.full(len(COLUMNS), np.nan, np.float32)
-    if not analysis.found:
-        return row
-    cmap = class_map(analysis)
-    values: dict[str, float] = {}
-    for prefix, s in (
-        ("alg1", algorithm1.scores(cmap, analysis.image)),
-        ("alg2", algorithm2.scores(cmap, analysis.image)),
-        ("landmark", landmark.scores(analysis.landmarks)),
-    ):
-        values.update({f"{prefix}.{k}": v for k, v in s.items()})
-    for i, name in enumerate(COLUMNS):
-        row[i] = values[name]
-    return row
-
-
-def score_batch(analyzer: FaceAnalyzer, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(raw float32 N x len(COLUMNS), found bool N) of images analysed with `analyzer`."""
-    raw = np.full((len(images), len(COLUMNS)), np.nan, np.float32)
-    found = np.zeros(len(images), bool)
-    for i, image in enumerate(images):
-        a = analyzer.analyse_one(image)
-        found[i] = a.found
-        raw[i] = score_analysis(a)
-    return raw, found
-
-
-class MeshScorer:
+class MeshScorer(Closing):
     """Images -> raw score columns (`COLUMNS`) with mediapipe, in `workers` processes.
 
     Use as a context manager, or call `close()` to stop the workers.
@@ -90,9 +45,7 @@ class MeshScorer:
             self._pool = WorkerPool(self.workers, self.size)
         return self._pool
 
-    def score(
-        self, images: np.ndarray, on_progress: Callable[[int], None] | None = None
-    ) -> ScoreResult:
+    def score(self, images: np.ndarray, on_progress: Callable[[int], None] | None = None) -> Scores:
         """Score uint8 N x H x W x 3 images; rows in input order. `on_progress(k)` is called
         as each group of k images is done (for the caller's progress bar)."""
         images = np.asarray(images)
@@ -103,7 +56,7 @@ class MeshScorer:
             )
         n = len(images)
         if n == 0:
-            return ScoreResult(np.zeros((0, len(COLUMNS)), np.float32), np.zeros(0, bool))
+            return Scores(np.zeros((0, len(COLUMNS)), np.float32), np.zeros(0, bool), list(COLUMNS))
         if self.workers == 0:
             if self._analyzer is None:
                 self._analyzer = FaceAnalyzer(self.size)
@@ -114,12 +67,12 @@ class MeshScorer:
                 founds.append(found)
                 if on_progress:
                     on_progress(len(found))
-            return ScoreResult(np.concatenate(raws), np.concatenate(founds))
+            return Scores(np.concatenate(raws), np.concatenate(founds), list(COLUMNS))
         return self._score_in_workers(images, on_progress)
 
     def _score_in_workers(
         self, images: np.ndarray, on_progress: Callable[[int], None] | None
-    ) -> ScoreResult:
+    ) -> Scores:
         n = len(images)
         chunk = max(1, min(MAX_CHUNK, math.ceil(n / (4 * self.workers))))
         chunks = [images[lo : lo + chunk] for lo in range(0, n, chunk)]
@@ -131,7 +84,7 @@ class MeshScorer:
         raw = np.concatenate([p[0] for p in parts])
         found = np.concatenate([p[1] for p in parts])
         assert raw.shape == (n, len(COLUMNS)) and found.shape == (n,), (raw.shape, found.shape)
-        return ScoreResult(raw, found)
+        return Scores(raw, found, list(COLUMNS))
 
     def score_one(self, image: np.ndarray) -> dict[str, float]:
         """{column: value} of one uint8 H x W x 3 image (NaN everywhere without a face)."""
@@ -146,12 +99,6 @@ class MeshScorer:
         if self._analyzer is not None:
             self._analyzer.close()
             self._analyzer = None
-
-    def __enter__(self) -> MeshScorer:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def __del__(self) -> None:
         with contextlib.suppress(Exception):

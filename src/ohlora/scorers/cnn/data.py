@@ -13,8 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ohlora.classifiers.property_cnn import columns_for
 from ohlora.errors import OhloraError
+from ohlora.scorers.cnn.network import columns_for
 from ohlora.store.rundir import RunDir
 from ohlora.store.samples import load_samples
 

@@ -1,46 +1,32 @@
-"""The property-score CNN (spec 3.2, 8.2): seven scores from six small area-specific heads.
+"""The property-score CNN's network (spec 3.2, 8.2): seven scores from six small area heads.
 
 Face analysis with the mesh is exact but slow and not differentiable; this network is trained
 on the mesh's scores (`ohlora train-property-cnn`) and then stands in for it: it labels large
 sample stores in minutes (`ohlora sample --scorer cnn`), judges edits (`--judge cnn`), and
-lets later stages take gradients through the scores (`score_torch`).
+lets later stages take gradients through the scores (`CNNScorer.score_torch`).
 
-Each head looks only at its own area (`property_areas`): eyes, mouth, pose, hair colour (whole
-image), hair length (bottom half) and one head with two outputs for background mean and std
-(upper half). A head is a stack of 3 x 3 convolutions (batch norm, leaky ReLU, max-pool), a
-small dense layer and a linear output. Input is in [-1, 1]; outputs are the seven normalised
-scores of `resolve("landmark")`'s columns, in the units of the normalisation the network was
-trained against, which is saved with it.
-
-Files (a folder): `model.safetensors` (weights), `config.json` (format, architecture with
-areas, columns, normalisation, training figures), `normalisation.json` (the same statistics
-in the store's format, for `ohlora sample --stats`).
+Each head looks only at its own area (`areas`): eyes, mouth, pose, hair colour (whole image),
+hair length (bottom half) and one head with two outputs for background mean and std (upper
+half). A head is a stack of 3 x 3 convolutions (batch norm, leaky ReLU, max-pool), a small
+dense layer and a linear output. Input is in [-1, 1]; outputs are the seven normalised scores
+of `resolve("landmark")`'s columns, in the units of the normalisation the network was trained
+against, which is saved with it (`folder`).
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
 from torch import nn
 
-from ohlora.classifiers.property_areas import Area, area_set, box, crop
 from ohlora.errors import OhloraError
-from ohlora.modelfolder import CONFIG_FILE, MODEL_FILE, ModelFolder
 from ohlora.properties.columns import PROPERTIES, resolve
-from ohlora.properties.normalise import Normalisation
+from ohlora.scorers.cnn.areas import Area, area_set, box, crop
 
-FORMAT = "ohlora-property-cnn/1"
-RETRAIN = "train one with `ohlora train-property-cnn --run RUN`"
-NORMALISATION_FILE = "normalisation.json"
-DEFAULT_FOLDER = "property_cnn"
-# An image whose pixel values span at most this range is blank: no face, `found` False.
-BLANK_RANGE = 8
 # Which head produces each property (background mean and std share one head).
 HEAD_OF: dict[str, str] = {
     "eyes": "eyes",
@@ -282,183 +268,6 @@ def to_tensor(images: np.ndarray) -> torch.Tensor:
     )
     x = torch.from_numpy(np.ascontiguousarray(images)).permute(0, 3, 1, 2)
     return x.float().div_(127.5).sub_(1.0)
-
-
-@dataclass
-class CNNScores:
-    """raw: float32 N x 7 in `columns` order, raw units; found: bool N (False: blank image)."""
-
-    raw: np.ndarray
-    found: np.ndarray
-    columns: list[str]
-
-    def column(self, name: str) -> np.ndarray:
-        return self.raw[:, self.columns.index(name)]
-
-
-def save(folder: Path, model: PropertyCNN, norm: Normalisation, training: dict[str, Any]) -> Path:
-    """Write normalisation.json, then model.safetensors + config.json into `folder`."""
-    folder = Path(folder)
-    cols = list(model.arch.columns)
-    idx = norm._index(cols)
-    stats = Normalisation(cols, norm.mean[idx], norm.std[idx], norm.count[idx])
-    if stats.unusable:
-        raise OhloraError(f"no usable statistics for {', '.join(stats.unusable)}")
-    folder.mkdir(parents=True, exist_ok=True)
-    stats.save(folder / NORMALISATION_FILE)
-    state = {k: v.detach().contiguous() for k, v in model.state_dict().items()}
-    config = {
-        "architecture": model.arch.to_dict(),
-        "normalisation": stats.to_dict(),
-        "training": training,
-    }
-    ModelFolder(folder).save(state, config, kind=FORMAT, metadata={"format": FORMAT})
-    return folder
-
-
-def load(folder: Path) -> tuple[PropertyCNN, Normalisation, dict[str, Any]]:
-    """(model in eval mode, its normalisation, the whole config) from a folder."""
-    mf = ModelFolder(Path(folder))
-    state, cfg = mf.load(kind=FORMAT, what="property CNN", remedy=RETRAIN)
-    model = PropertyCNN(Architecture.from_dict(cfg["architecture"]))
-    try:
-        model.load_state_dict(state)
-    except RuntimeError as e:
-        raise OhloraError(
-            f"{mf.weights_path} does not fit its config: {str(e).splitlines()[0]}"
-        ) from None
-    model.eval()
-    for p in model.parameters():
-        p.requires_grad_(False)
-    return model, Normalisation.from_dict(cfg["normalisation"]), cfg
-
-
-def folder_of_run(run: Path) -> Path:
-    """The CNN a run uses: the one its store was sampled with, else RUN/property_cnn."""
-    from ohlora.store.rundir import RunDir
-
-    rd = RunDir(run)
-    recorded = rd.config().get("sample", {}).get("cnn") if rd.exists() else None
-    return Path(recorded) if recorded else Path(run) / DEFAULT_FOLDER
-
-
-def resolve_folder(path: Path) -> Path:
-    """A CNN folder given directly, or a run directory holding one in property_cnn/."""
-    path = Path(path)
-    if (path / CONFIG_FILE).is_file() and (path / MODEL_FILE).is_file():
-        return path
-    if (path / DEFAULT_FOLDER / MODEL_FILE).is_file():
-        return path / DEFAULT_FOLDER
-    raise OhloraError(
-        f"{path} holds no property CNN (nor {path / DEFAULT_FOLDER}): train one with "
-        f"`ohlora train-property-cnn --run RUN`, or give its folder"
-    )
-
-
-def cnn_for_sampling(
-    run: Path, cnn: Path | None, generator: str | None = None
-) -> tuple[str, str, Path]:
-    """(absolute folder, weights sha256, normalisation file) of the CNN that scores a new store.
-
-    `cnn` is a CNN folder or a run holding one; None means the one RUN was sampled with, else
-    RUN/property_cnn. The CNN must have learned the faces of `generator` (when given).
-    """
-    folder = resolve_folder(Path(cnn) if cnn is not None else folder_of_run(Path(run)))
-    _, _, cfg = load(folder)
-    check_generator(cfg, folder, generator)
-    return str(folder.resolve()), str(cfg["model_sha256"]), folder / NORMALISATION_FILE
-
-
-def check_generator(cfg: dict[str, Any], folder: Path, generator: str | None) -> None:
-    """Refuse a CNN (its loaded config) that learned another generator's faces."""
-    learned = cfg.get("training", {}).get("generator")
-    if generator is not None and learned is not None and learned != generator:
-        raise OhloraError(
-            f"the property CNN in {folder} learned {learned} faces, not {generator}: train one "
-            f"on a {generator} run"
-        )
-
-
-class CNNScorer:
-    """uint8 images -> raw score columns with the property CNN: the mesh scorer's stand-in.
-
-    `columns` are the seven `resolve("landmark")` columns, `score` returns raw units (the
-    training normalisation inverted), so stores, meters and direction finding use it exactly
-    like the mesh scorer. `score_torch` is the differentiable path (normalised units).
-    """
-
-    def __init__(
-        self,
-        model: PropertyCNN,
-        normalisation: Normalisation,
-        batch_size: int = 256,
-        source: Path | None = None,
-    ) -> None:
-        self.model = model.eval()
-        self._fast = for_inference(self.model)
-        self.columns: list[str] = list(model.arch.columns)
-        self.normalisation = normalisation
-        self.resolution = model.arch.resolution
-        self.batch_size = int(batch_size)
-        self.source = source
-        idx = normalisation._index(self.columns)
-        self._mean = torch.tensor(normalisation.mean[idx], dtype=torch.float64)
-        self._std = torch.tensor(normalisation.std[idx], dtype=torch.float64)
-
-    @classmethod
-    def from_dir(cls, folder: Path | str, generator: str | None = None) -> CNNScorer:
-        """The CNN in `folder` (or a run's property_cnn/); with `generator`, refused unless it
-        learned that generator's faces."""
-        folder = resolve_folder(Path(folder))
-        model, norm, cfg = load(folder)
-        check_generator(cfg, folder, generator)
-        return cls(model, norm, source=folder)
-
-    @classmethod
-    def from_run(cls, run: Path | str | None) -> CNNScorer:
-        """The CNN a run's store was sampled with, else the one trained in RUN/property_cnn."""
-        if run is None:
-            raise OhloraError("the CNN scorer needs a run directory (--run) holding its CNN")
-        return cls.from_dir(folder_of_run(Path(run)))
-
-    def forward(self, images: torch.Tensor) -> torch.Tensor:
-        """Differentiable: images in [-1, 1], N x 3 x H x W -> normalised scores N x 7."""
-        return self.model(images)
-
-    score_torch = forward
-
-    def score(
-        self, images: np.ndarray, on_progress: Callable[[int], None] | None = None
-    ) -> CNNScores:
-        """Score uint8 N x H x W x 3 images in batches; raw units, rows in input order."""
-        images = np.asarray(images)
-        r = self.resolution
-        if images.ndim != 4 or images.shape[1:] != (r, r, 3) or images.dtype != np.uint8:
-            raise OhloraError(
-                f"the property CNN scores uint8 images N x {r} x {r} x 3 (its training "
-                f"resolution), got {images.dtype} {tuple(images.shape)}"
-            )
-        n = len(images)
-        out = np.empty((n, len(self.columns)), np.float32)
-        with torch.inference_mode():
-            for lo in range(0, n, self.batch_size):
-                z = self._fast(to_tensor(images[lo : lo + self.batch_size])).double()
-                out[lo : lo + len(z)] = (z * self._std + self._mean).numpy()
-                if on_progress:
-                    on_progress(len(z))
-        span = images.reshape(n, -1).max(1).astype(np.int16) - images.reshape(n, -1).min(1)
-        found = span > BLANK_RANGE
-        out[~found] = np.nan
-        return CNNScores(out, found, list(self.columns))
-
-    def close(self) -> None:
-        """Nothing to release (kept for the scorer protocol)."""
-
-    def __enter__(self) -> CNNScorer:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def parameter_count(model: nn.Module) -> int:

@@ -7,7 +7,7 @@ import pytest
 
 from ohlora.errors import OhloraError
 from ohlora.properties.columns import COLUMNS
-from ohlora.properties.scorer import MeshScorer, score_analysis
+from ohlora.scorers.mesh.scorer import MeshScorer
 
 GREY = np.full((64, 64, 3), 128, np.uint8)
 
@@ -48,25 +48,6 @@ def test_bad_input_is_a_clear_error():
         MeshScorer(workers=-1)
     with pytest.raises(OhloraError, match="uint8 images"):
         MeshScorer(workers=0).score(np.zeros((2, 64, 64, 3), np.float32))
-
-
-@pytest.mark.slow
-def test_algorithms_agree_on_real_faces(real_analyses):
-    raw = np.stack([score_analysis(a) for a in real_analyses])
-    found = np.array([a.found for a in real_analyses])
-    raw = raw[found]
-
-    def corr(a, b):
-        x, y = raw[:, COLUMNS.index(a)], raw[:, COLUMNS.index(b)]
-        ok = np.isfinite(x) & np.isfinite(y)
-        return np.corrcoef(x[ok], y[ok])[0, 1]
-
-    assert corr("landmark.eyes", "alg2.eyes") > 0.7
-    assert corr("alg1.eyes", "alg2.eyes") > 0.9
-    assert corr("landmark.mouth", "alg2.mouth") > 0.7
-    assert corr("landmark.mouth", "alg1.mouth") > 0.7
-    assert corr("landmark.pose", "alg1.pose") > 0.2  # same sign convention
-    assert corr("alg1.background_mean", "alg2.background_mean") == pytest.approx(1.0)
 
 
 def test_worker_death_is_a_clear_error(real_images):

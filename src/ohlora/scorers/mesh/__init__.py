@@ -1,0 +1,1 @@
+"""The mesh scorer: mediapipe analysis and the property algorithms, in worker processes."""
