@@ -41,9 +41,10 @@ def generate_in_shards(g, n: int, shard: int) -> float:
 def cnn_pipeline(g, folder: str, n: int, shard: int) -> tuple[float, float, float]:
     """(generation-alone seconds, sampler-with-CNN seconds, CNN-scoring-only seconds) for the
     same n faces. Generation alone is timed before and after the sampler run and averaged."""
+    from ohlora.sampling.local import sample
+    from ohlora.sampling.params import SampleParams
     from ohlora.scorers.cnn.folder import cnn_for_sampling
     from ohlora.scorers.cnn.scorer import CNNScorer
-    from ohlora.store.sampler import SampleParams, sample
 
     cnn, sha, stats = cnn_for_sampling(Path("."), Path(folder), g.name)
     scorer = CNNScorer.from_dir(cnn)

@@ -74,7 +74,8 @@ def run(args: argparse.Namespace) -> int:
 
     from ohlora.errors import OhloraError
     from ohlora.progress import progress_bar
-    from ohlora.store.sampler import SampleParams, sample
+    from ohlora.sampling.local import sample
+    from ohlora.sampling.params import SampleParams
 
     cnn = sha = None
     stats = args.stats

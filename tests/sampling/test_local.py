@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from ohlora.errors import OhloraError
-from ohlora.store.sampler import SampleParams, sample
+from ohlora.sampling.local import sample
+from ohlora.sampling.params import SampleParams
 from ohlora.store.samples import load_samples, shard_files
 
 
