@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ohlora.editing.editor import Editor
 from ohlora.scorers.meter import PropertyMeter
-from ohlora.vectorfind.edit import Editor
 from ohlora.vectorfind.find import find_directions
 from tests.planted import IdentityNormalisation, PlantedGenerator, PlantedScorer
 from tests.vectorfind.test_planted import COLS, _samples

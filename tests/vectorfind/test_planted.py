@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from ohlora.editing.editor import Editor
 from ohlora.errors import OhloraError
 from ohlora.scorers.meter import PropertyMeter
 from ohlora.store.samples import Samples
-from ohlora.vectorfind.edit import Editor
 from ohlora.vectorfind.find import find_directions
 from tests.planted import PROPS, IdentityNormalisation, PlantedGenerator, PlantedScorer
 

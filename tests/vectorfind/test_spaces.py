@@ -8,10 +8,10 @@ from typing import ClassVar
 import numpy as np
 import pytest
 
+from ohlora.editing.editor import Editor
 from ohlora.generators.stylegan import StyleGANGenerator
 from ohlora.scorers.meter import PropertyMeter
 from ohlora.store.samples import Samples
-from ohlora.vectorfind.edit import Editor
 from ohlora.vectorfind.find import find_directions
 from tests.planted import IdentityNormalisation
 

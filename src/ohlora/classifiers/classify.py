@@ -20,7 +20,7 @@ import numpy as np
 from ohlora.classifiers.ensemble import GenderQuality
 from ohlora.errors import OhloraError
 from ohlora.store import samples as store
-from ohlora.store.rundir import RunDir
+from ohlora.store.rundir import RunDir, run_generator_name
 
 ANNOTATION = "classify"
 STAGE = "classify"
@@ -45,7 +45,6 @@ def classify_run(
 ) -> store.Samples:
     """Add gender / quality probabilities to every row of the store; returns the store."""
     from ohlora import generators
-    from ohlora.session import run_generator_name
 
     run = Path(run)
     folder = Path(classifiers) if classifiers is not None else run / "classifiers"

@@ -78,9 +78,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import numpy as np
 
+    from ohlora.editing.run_editor import open_editor
     from ohlora.errors import OhloraError
     from ohlora.progress import progress_bar
-    from ohlora.session import open_editor
     from ohlora.studio.animation import animate, write_clip
     from ohlora.studio.clips import frame_count
 

@@ -40,12 +40,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ohlora import weights
+    from ohlora.editing.run_editor import open_editor
     from ohlora.evaluate.pipeline import evaluate_run
     from ohlora.evaluate.strip import make_strip
     from ohlora.progress import console, progress_bar
     from ohlora.sampling.local import sample
     from ohlora.sampling.params import SampleParams
-    from ohlora.session import open_editor
     from ohlora.vectorfind.pipeline import find_for_run
 
     console.print("[bold]1/4[/] weights: dcgan-digiface-64")

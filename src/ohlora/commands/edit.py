@@ -80,13 +80,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import numpy as np
 
+    from ohlora.editing.batch import edit_plan, save_image
+    from ohlora.editing.plan import read_plan
     from ohlora.errors import OhloraError
-    from ohlora.vectorfind.batch_edit import edit_plan, save_image
-    from ohlora.vectorfind.plan import read_plan
 
     if (args.plan is None) == (args.seed is None):
         raise OhloraError("give either --seed (single form) or --plan (batch form)")
-    from ohlora.session import open_editor
+    from ohlora.editing.run_editor import open_editor
 
     editor = open_editor(
         args.run, args.directions, refine=args.refine, workers=args.workers, views=args.views

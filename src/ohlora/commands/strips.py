@@ -35,13 +35,14 @@ def run(args: argparse.Namespace) -> int:
 
     from ohlora import generators
     from ohlora.evaluate.figures import labelled_rows, save_png
-    from ohlora.session import property_columns, run_generator_name
+    from ohlora.properties.columns import resolve
+    from ohlora.store.rundir import run_generator_name
     from ohlora.store.samples import load_samples
 
     s = load_samples(args.run)
     g = generators.load(run_generator_name(args.run))
     rows = []
-    for prop, col in property_columns(args.algorithm).items():
+    for prop, col in resolve(args.algorithm).items():
         v = s.column(col)
         ok = np.flatnonzero(s.found & np.isfinite(v))
         order = ok[np.argsort(v[ok], kind="stable")]

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ohlora.editing.editor import Editor
 from ohlora.evaluate.protocols import PROTOCOLS
 from ohlora.evaluate.report import write_report
 from ohlora.evaluate.runner import run_test
 from ohlora.progress import progress_bar
 from ohlora.store.rundir import RunDir
-from ohlora.vectorfind.edit import Editor
 
 
 def evaluate_run(
@@ -34,8 +34,8 @@ def evaluate_run(
     """Run the test and write the report; returns (report.md path, summary dict)."""
     import json
 
+    from ohlora.editing.run_editor import open_editor
     from ohlora.scorers.meter import open_meter
-    from ohlora.session import open_editor
 
     proto = PROTOCOLS[protocol]
     own_editor = editor is None

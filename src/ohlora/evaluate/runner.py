@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ohlora.editing.editor import Editor
 from ohlora.errors import OhloraError
 from ohlora.evaluate.metrics import CaseResult, score_case
 from ohlora.evaluate.protocols import PROPS, Protocol
 from ohlora.scorers.meter import PropertyMeter
-from ohlora.vectorfind.edit import Editor
 
 BASE_SEED_START = 1_000_000_000  # evaluation faces never share seeds with a store's rows
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ohlora.editing.editor import Editor
 from ohlora.evaluate.figures import labelled_rows, save_png
-from ohlora.vectorfind.edit import Editor
 
 SWEEPS = {"eyes": (-2.0, 2.0), "mouth": (-1.0, 2.5), "pose": (-2.0, 2.0)}
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from ohlora import generators
 from ohlora.commands.find_directions import common_options
+from ohlora.editing.editor import Editor
 from ohlora.evaluate.pipeline import evaluate_run
 from ohlora.evaluate.sweep import sweep_row, write_plots, write_tables
 from ohlora.scorers.meter import open_meter
 from ohlora.store.samples import load_samples
-from ohlora.vectorfind.edit import Editor
 from ohlora.vectorfind.pipeline import find_for_run
 
 

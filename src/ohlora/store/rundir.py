@@ -59,3 +59,8 @@ class RunDir:
         if not p.exists():
             raise OhloraError(f"{p} does not exist: run the stage that writes it first")
         return p
+
+
+def run_generator_name(run: Path) -> str:
+    """The generator a run was sampled with (its spec, options included)."""
+    return RunDir(run).stage_config("sample")["generator"]

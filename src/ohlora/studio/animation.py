@@ -21,10 +21,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from ohlora.editing.editor import Editor
 from ohlora.errors import OhloraError
 from ohlora.runinfo import atomic_write_bytes
 from ohlora.studio import clips
-from ohlora.vectorfind.edit import Editor
 
 
 @dataclass

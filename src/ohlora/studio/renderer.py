@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from ohlora.editing.editor import Editor
 from ohlora.errors import OhloraError
-from ohlora.vectorfind.edit import Editor
 
 PROPERTIES = ("eyes", "mouth", "pose")
 TARGET_RANGE = (-3.0, 3.0)
@@ -103,7 +103,7 @@ class FaceRenderer:
             if self._editor is None:
                 if not self.run.is_dir():
                     raise OhloraError(f"run folder {self.run} does not exist: check --run")
-                from ohlora.session import open_editor
+                from ohlora.editing.run_editor import open_editor
 
                 self._editor = open_editor(self.run, self.directions, refine=0, workers=0)
             return self._editor
@@ -195,13 +195,13 @@ class FaceRenderer:
     def filtered_seeds(self, limit: int) -> tuple[list[int], int, int]:
         """Seeds of the first `limit` store rows passing the filter, the number passing, and
         the number of rows."""
-        from ohlora.session import property_columns
+        from ohlora.properties.columns import resolve
         from ohlora.store.filter import filter_mask
         from ohlora.store.samples import load_samples
 
         samples = load_samples(self.run)
         algorithm = self.editor().d.algorithm
-        mask = filter_mask(samples, self.filter_expr, property_columns(algorithm))
+        mask = filter_mask(samples, self.filter_expr, resolve(algorithm))
         seeds = [int(s) for s in samples.seed[mask][:limit]]
         return seeds, int(mask.sum()), len(samples)
 
@@ -217,8 +217,8 @@ class FaceRenderer:
     def save(self, seed: Any, eyes: Any, mouth: Any, pose: Any) -> Path:
         """Write the face at these targets (PNG at the generator's resolution) and a JSON of
         its settings to the output folder; returns the PNG path."""
+        from ohlora.editing.batch import save_image
         from ohlora.runinfo import atomic_write_json, provenance
-        from ohlora.vectorfind.batch_edit import save_image
 
         s = parse_seed(seed)
         image = self.render(s, eyes, mouth, pose)

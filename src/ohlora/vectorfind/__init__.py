@@ -1,4 +1,4 @@
-"""VectorFind: latent directions that move one property each, and editing along them.
+"""VectorFind: latent directions that move one property each (editing along them: `editing`).
 
 Per property: the faces with the top and bottom k scores are separated by a linear SVM in
 the generator's latent space; the SVM's unit normal, oriented so that a positive step raises

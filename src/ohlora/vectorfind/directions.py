@@ -158,3 +158,12 @@ class Directions:
         names = np.array(["".join(t) for t in zip(*letters, strict=True)])
         # A face whose group had too few samples falls back to the pooled set, said in stats.
         return np.array([g if g in self.sets else "all" for g in names])
+
+
+def load_directions(run: Path | None, directions: Path | None) -> Directions:
+    """Directions from --directions, else from RUN/directions."""
+    if directions is not None:
+        return Directions.load(directions)
+    if run is None:
+        raise OhloraError("give --run RUN (holding directions) or --directions FOLDER")
+    return Directions.load(Path(run) / "directions")

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from ohlora.errors import OhloraError
+from ohlora.properties.columns import resolve
 from ohlora.properties.normalise import Normalisation, run_normalisation
 from ohlora.store.filter import filter_mask
 from ohlora.store.rundir import RunDir
@@ -44,7 +45,6 @@ def find_for_run(
     run's), so that mesh and CNN labels can be compared on one population.
     """
     from ohlora import generators
-    from ohlora.session import property_columns
 
     rd = RunDir(run)
     sample_cfg = rd.stage_config("sample")
@@ -61,7 +61,7 @@ def find_for_run(
         s, cnn_used = _relabel(run, s, stored, cnn, sample_cfg["generator"], algorithm, norm)
     elif cnn is not None:
         raise OhloraError("--cnn goes with --scorer cnn")
-    cols = property_columns(algorithm)
+    cols = resolve(algorithm)
     mask = filter_mask(s, filter_expr, cols)
     if space != "w+" and layers:
         raise OhloraError("--layers applies to the w+ space only")

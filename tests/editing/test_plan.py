@@ -6,8 +6,8 @@ import math
 
 import pytest
 
+from ohlora.editing.plan import read_plan
 from ohlora.errors import OhloraError
-from ohlora.vectorfind.plan import read_plan
 
 
 def _plan(tmp_path, text):

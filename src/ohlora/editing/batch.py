@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from ohlora.editing.editor import Editor
+from ohlora.editing.plan import Plan
 from ohlora.progress import progress_bar
 from ohlora.runinfo import atomic_write_bytes
-from ohlora.vectorfind.edit import Editor
-from ohlora.vectorfind.plan import Plan
 
 MANIFEST = "edits.csv"
 
