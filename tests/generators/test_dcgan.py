@@ -7,8 +7,8 @@ import pytest
 import torch
 
 from ohlora.errors import OhloraError
-from ohlora.generators.base import latent_for_seed
 from ohlora.generators.dcgan import DCGANNet
+from ohlora.generators.seeds import latent_for_seed
 
 # Recorded once from the registry weights (gan-face-generate 1.1.1), seeds 0..3. Tolerance of
 # one grey level allows for other CPUs' float rounding; a wrong layer or weight moves far more.

@@ -22,13 +22,13 @@ from pathlib import Path
 import numpy as np
 
 from ohlora.errors import OhloraError
+from ohlora.generators.seeds import SEED_MAX
 
 LATENT_HEADER = ("index", "gender", "quality")
 SEED_HEADER = ("index", "seed", "gender", "quality")
 LATENTS_FILE = "latents.npy"
 SKIP = "skip"
 SHIPPED_GENERATOR = "dcgan-digiface-64"
-SEED_MAX = 2**63 - 1
 _MEANING = {"gender": "1 (woman) or 0 (man)", "quality": "1 (good) or 0 (bad)"}
 
 

@@ -1,10 +1,44 @@
-"""Argument types shared by subcommands: each rejects bad input with a message naming the range."""
+"""Options shared by subcommands, each with one range everywhere, and the bridge from parsed
+options to a stage's parameter dataclass (`params_from`).
+
+Seeds come in two kinds:
+* face seeds (`add_face_seed_arg`): which face, by the seed rule; 0..2^63-1, the range of a
+  sample store's int64 seed column. A command that makes N faces from SEED checks that
+  SEED+N-1 stays inside it.
+* rng seeds (`add_rng_seed_arg`): seed a random draw (a validation split, folds, weight
+  initialisation, the choice of test faces); 0..2^32-1, the range scikit-learn's
+  `random_state` accepts (numpy and torch take it too).
+"""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
+from typing import Any, TypeVar
+
+from ohlora.generators.seeds import SEED_MAX, SEED_RANGE
+from ohlora.properties.columns import DEFAULT_ALGORITHM, PROPERTIES
+from ohlora.scorers.factory import SCORERS
+
+RNG_SEED_MAX = 2**32 - 1
+RNG_SEED_RANGE = "0..2^32-1"
+PROTOCOL_NAMES = ("v7", "v3")
+ALGORITHM_CHOICES = ("landmark", "1", "2")
+
+P = TypeVar("P")
+
+
+def params_from(args: argparse.Namespace, cls: type[P], **overrides: Any) -> P:
+    """`cls` (a stage's frozen parameter dataclass) filled from the options of the same
+    names, lists as tuples; `overrides` win; fields without an option keep their defaults."""
+    values: dict[str, Any] = {}
+    for f in fields(cls):  # type: ignore[arg-type]
+        if hasattr(args, f.name):
+            v = getattr(args, f.name)
+            values[f.name] = tuple(v) if isinstance(v, list) else v
+    return cls(**{**values, **overrides})
 
 
 def int_range(lo: int, hi: int | None = None) -> Callable[[str], int]:
@@ -38,6 +72,69 @@ def float_range(lo: float, hi: float) -> Callable[[str], float]:
     return parse
 
 
+def k_value(text: str) -> float:
+    """Top/bottom k: a fraction in (0, 0.5] or a whole count >= 1."""
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not ((0 < v <= 0.5) or (v >= 1 and v.is_integer())):
+        raise argparse.ArgumentTypeError(f"k={v}: give a fraction in (0, 0.5] or a count >= 1")
+    return v
+
+
+def property_list(text: str) -> list[str]:
+    """Comma-separated property names, each one of the seven."""
+    names = [t.strip() for t in text.split(",") if t.strip()]
+    bad = [n for n in names if n not in PROPERTIES]
+    if bad:
+        raise argparse.ArgumentTypeError(
+            f"unknown propert{'ies' if len(bad) > 1 else 'y'} "
+            f"{', '.join(bad)}; choose from {', '.join(PROPERTIES)}"
+        )
+    return names
+
+
+def layer_list(text: str) -> list[int]:
+    """Comma-separated w+ layer indices, sorted, each once."""
+    try:
+        return sorted({int(t) for t in text.split(",") if t.strip()})
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"layers {text!r}: give indices like 0,1,2,3") from None
+
+
+def add_face_seed_arg(
+    p: argparse.ArgumentParser,
+    help: str,
+    *,
+    flag: str = "--seed",
+    default: int | None = 0,
+    required: bool = False,
+) -> None:
+    """A face seed (0..2^63-1): the face the seed rule makes of it."""
+    p.add_argument(
+        flag,
+        type=int_range(0, SEED_MAX),
+        default=None if required else default,
+        required=required,
+        help=f"{help} ({SEED_RANGE})",
+    )
+
+
+def add_rng_seed_arg(p: argparse.ArgumentParser, help: str) -> None:
+    """--seed of a random draw (0..2^32-1), default 0."""
+    p.add_argument(
+        "--seed", type=int_range(0, RNG_SEED_MAX), default=0, help=f"{help} ({RNG_SEED_RANGE})"
+    )
+
+
+def add_scorer_arg(
+    p: argparse.ArgumentParser, help: str, *, flag: str = "--scorer", default: str | None = "mesh"
+) -> None:
+    """--scorer / --judge: mesh (mediapipe) or cnn (the property CNN)."""
+    p.add_argument(flag, choices=SCORERS, default=default, help=help)
+
+
 def add_generator_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--generator",
@@ -66,3 +163,31 @@ def add_directions_arg(p: argparse.ArgumentParser) -> None:
         default=None,
         help="directions folder or directions.json (default RUN/directions)",
     )
+
+
+def add_refine_arg(p: argparse.ArgumentParser, default: int = 2, help: str = "") -> None:
+    """--refine: closed-loop correction rounds of the edit (0..10)."""
+    p.add_argument(
+        "--refine",
+        type=int_range(0, 10),
+        default=default,
+        help=help or "closed-loop correction rounds of the edit (0..10; 0 = open loop)",
+    )
+
+
+def add_views_arg(p: argparse.ArgumentParser, help: str) -> None:
+    """--views: test-time views the edit's measurements average (1..4)."""
+    p.add_argument("--views", type=int_range(1, 4), default=1, help=f"{help} (1..4)")
+
+
+def add_test_args(p: argparse.ArgumentParser, cases_help: str) -> None:
+    """--cases and --protocol of the generation test."""
+    p.add_argument("--cases", type=int_range(1, 100_000), default=20, help=f"{cases_help} (1..1e5)")
+    p.add_argument(
+        "--protocol", choices=PROTOCOL_NAMES, default="v7", help="asked grid and pass rule"
+    )
+
+
+def add_algorithm_arg(p: argparse.ArgumentParser, help: str) -> None:
+    """--algorithm: which property algorithm's score columns stand for the properties."""
+    p.add_argument("--algorithm", choices=ALGORITHM_CHOICES, default=DEFAULT_ALGORITHM, help=help)

@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ohlora.commands._args import add_directions_arg, float_range, int_range
+from ohlora.commands._args import (
+    add_directions_arg,
+    add_face_seed_arg,
+    float_range,
+    int_range,
+    params_from,
+)
 
 NAME = "animate"
 ORDER = 65
@@ -42,9 +48,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="run directory (its normalisation, and directions unless --directions)",
     )
     add_directions_arg(p)
-    p.add_argument(
-        "--seed", type=int_range(0, 2**63 - 1), required=True, help="the face's seed (0..2^63-1)"
-    )
+    add_face_seed_arg(p, "the face's seed", required=True)
     p.add_argument("--clip", choices=CLIPS, default="talk", help="which motion")
     p.add_argument(
         "--seconds", type=float_range(0.1, 60), default=3.0, help="clip length (0.1..60 s)"
@@ -64,11 +68,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
             default=None,
             help=f"rest {prop} in normalised units (-3..3; default: the face's own)",
         )
-    p.add_argument(
-        "--motion-seed",
-        type=int_range(0, 2**63 - 1),
+    add_face_seed_arg(
+        p,
+        "seed of the clip's randomness (default: --seed, so a face seed's range)",
+        flag="--motion-seed",
         default=None,
-        help="seed of the clip's randomness (default: --seed)",
     )
     p.add_argument(
         "--batch", type=int_range(1, 4096), default=32, help="frames rendered together (1..4096)"
@@ -78,6 +82,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import numpy as np
 
+    from ohlora.editing.params import EditParams
     from ohlora.editing.run_editor import open_editor
     from ohlora.errors import OhloraError
     from ohlora.progress import progress_bar
@@ -95,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
                 "no MP4 writer installed: `pip install imageio-ffmpeg` (or install ffmpeg), "
                 "or write a .gif instead"
             )
-    editor = open_editor(args.run, args.directions, refine=0, workers=0)
+    editor = open_editor(args.run, params_from(args, EditParams, refine=0, workers=0))
     try:
         latent = editor.base_latents(np.array([args.seed]))
         base = editor.measure_base(latent)
@@ -118,8 +123,7 @@ def run(args: argparse.Namespace) -> int:
                 on_progress=lambda k: bar.advance(task, k),
             )
     finally:
-        if editor.meter is not None:
-            editor.meter.close()
+        editor.close()
     write_clip(clip.frames, args.out, args.fps, args.size)
     rest_text = ", ".join(f"{p} {v:+.2f}" for p, v in clip.rest.items())
     print(f"{args.out}: {len(clip.frames)} frames at {args.fps:g} fps (rest {rest_text})")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ohlora.commands._args import int_range
+from ohlora.commands._args import add_face_seed_arg, int_range
 
 NAME = "classify"
 ORDER = 35
@@ -45,12 +45,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=None,
         help="classify N fresh faces by seed instead of the store (writes nothing)",
     )
-    p.add_argument(
-        "--seed",
-        type=int_range(0, 2**62),
-        default=0,
-        help="with --fresh: seed of the first face (0..2^62)",
-    )
+    add_face_seed_arg(p, "with --fresh: seed of the first face")
     p.add_argument(
         "--chunk",
         type=int_range(1, 100_000),
@@ -60,11 +55,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import numpy as np
 
     from ohlora.classifiers.classify import classify_run, classify_seeds, shares
     from ohlora.classifiers.conditions import condition_mask, parse_conditions
     from ohlora.classifiers.train_run import filter_on_labels
+    from ohlora.generators.seeds import seed_range
     from ohlora.progress import progress_bar
     from ohlora.store.filter import filter_mask
 
@@ -73,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     with progress_bar() as bar:
         task = bar.add_task("classify", total=args.fresh)
         if args.fresh:
-            seeds = np.arange(args.seed, args.seed + args.fresh, dtype=np.int64)
+            seeds = seed_range(args.seed, args.fresh)
             p = classify_seeds(folder, seeds, args.chunk, lambda k: bar.advance(task, k))
             g, q = p["gender"], p["quality"]
             keep = condition_mask(p, args.filter)

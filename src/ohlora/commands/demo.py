@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ohlora.commands._args import add_workers_arg, int_range
+from ohlora.commands._args import (
+    add_refine_arg,
+    add_test_args,
+    add_workers_arg,
+    int_range,
+    k_value,
+    params_from,
+)
 
 NAME = "demo"
 ORDER = 1
@@ -26,26 +33,25 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--n", type=int_range(100, 10_000_000), default=4000, help="faces to sample (100..1e7)"
     )
-    p.add_argument("--k", type=float, default=0.2, help="top/bottom share for the SVM")
-    p.add_argument("--cases", type=int_range(1, 100_000), default=20, help="test cases")
-    p.add_argument("--protocol", choices=["v7", "v3"], default="v7", help="test protocol")
     p.add_argument(
-        "--refine",
-        type=int_range(0, 10),
-        default=2,
-        help="closed-loop correction rounds of the edit",
+        "--k", type=k_value, default=0.2, help="top/bottom share for the SVM (fraction or count)"
     )
+    add_test_args(p, "test cases")
+    add_refine_arg(p)
     add_workers_arg(p)
 
 
 def run(args: argparse.Namespace) -> int:
     from ohlora import weights
+    from ohlora.editing.params import EditParams
     from ohlora.editing.run_editor import open_editor
+    from ohlora.evaluate.params import EvalParams
     from ohlora.evaluate.pipeline import evaluate_run
     from ohlora.evaluate.strip import make_strip
     from ohlora.progress import console, progress_bar
     from ohlora.sampling.local import sample
     from ohlora.sampling.params import SampleParams
+    from ohlora.vectorfind.params import FindParams
     from ohlora.vectorfind.pipeline import find_for_run
 
     console.print("[bold]1/4[/] weights: dcgan-digiface-64")
@@ -61,41 +67,19 @@ def run(args: argparse.Namespace) -> int:
             args.run, params, workers=args.workers, on_progress=lambda k: bar.advance(task, k)
         )
     console.print(f"[bold]3/4[/] find directions (k={args.k})")
-    _, warnings, _ = find_for_run(
-        args.run,
-        k=args.k,
-        n=None,
-        space="z",
-        steered=["eyes", "mouth", "pose"],
-        kept=[],
-        algorithm="landmark",
-        filter_expr=None,
-        group_by=[],
-        layers=None,
-        val_fraction=0.2,
-        seed=0,
-        svm_c=1.0,
-        samples=s,
-    )
+    _, warnings, _ = find_for_run(args.run, FindParams(k=args.k), samples=s)
     for w in warnings:
         console.print(f"warning: {w}")
     console.print(f"[bold]4/4[/] strip and generation test ({args.cases} cases, {args.protocol})")
-    editor = open_editor(args.run, refine=args.refine, workers=args.workers)
+    edit = params_from(args, EditParams)
+    out = args.run / f"eval-{args.protocol}"
+    editor = open_editor(args.run, edit)
     try:
-        out = args.run / f"eval-{args.protocol}"
         strip = make_strip(editor, seed=_strip_seed(s), out=out / "strip.png")
-        report, summary = evaluate_run(
-            args.run,
-            cases=args.cases,
-            protocol=args.protocol,
-            refine=args.refine,
-            editor=editor,
-            out=out,
-            strip=strip,
-        )
+        test = params_from(args, EvalParams, out=out, edit=edit)
+        report, summary = evaluate_run(args.run, test, editor=editor, strip=strip)
     finally:
-        if editor.meter is not None:
-            editor.meter.close()
+        editor.close()
     mc = summary["mean_corr"]
     console.print(
         f"mean corr eyes {mc['eyes']:.3f} mouth {mc['mouth']:.3f} pose "

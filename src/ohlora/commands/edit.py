@@ -5,7 +5,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ohlora.commands._args import add_directions_arg, add_workers_arg, float_range, int_range
+from ohlora.commands._args import (
+    add_directions_arg,
+    add_face_seed_arg,
+    add_refine_arg,
+    add_views_arg,
+    add_workers_arg,
+    float_range,
+    int_range,
+    params_from,
+)
 
 NAME = "edit"
 ORDER = 60
@@ -36,12 +45,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="run directory (its normalisation, and directions unless --directions)",
     )
     add_directions_arg(p)
-    p.add_argument(
-        "--seed",
-        type=int_range(0, 2**63 - 1),
-        default=None,
-        help="single form: the base face's seed (0..2^63-1)",
-    )
+    add_face_seed_arg(p, "single form: the base face's seed", default=None)
     for prop in ("eyes", "mouth", "pose"):
         p.add_argument(
             f"--{prop}",
@@ -53,18 +57,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--out", type=Path, required=True, help="single form: PNG file; batch form: output folder"
     )
-    p.add_argument(
-        "--refine",
-        type=int_range(0, 10),
-        default=2,
-        help="closed-loop correction rounds (0..10; 0 = open loop)",
-    )
-    p.add_argument(
-        "--views",
-        type=int_range(1, 4),
-        default=1,
-        help="test-time views averaged in the edit's measurements (1..4)",
-    )
+    add_refine_arg(p)
+    add_views_arg(p, "test-time views averaged in the edit's measurements")
     p.add_argument(
         "--size",
         type=int_range(0, 4096),
@@ -81,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
     import numpy as np
 
     from ohlora.editing.batch import edit_plan, save_image
+    from ohlora.editing.params import EditParams
     from ohlora.editing.plan import read_plan
     from ohlora.errors import OhloraError
 
@@ -88,9 +83,7 @@ def run(args: argparse.Namespace) -> int:
         raise OhloraError("give either --seed (single form) or --plan (batch form)")
     from ohlora.editing.run_editor import open_editor
 
-    editor = open_editor(
-        args.run, args.directions, refine=args.refine, workers=args.workers, views=args.views
-    )
+    editor = open_editor(args.run, params_from(args, EditParams))
     try:
         if args.plan is not None:
             plan = read_plan(args.plan, args.out, editor.d.steered)
@@ -114,6 +107,5 @@ def run(args: argparse.Namespace) -> int:
             print(f"measured: {got}")
         print(args.out)
     finally:
-        if editor.meter is not None:
-            editor.meter.close()
+        editor.close()
     return 0

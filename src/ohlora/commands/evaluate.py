@@ -5,7 +5,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ohlora.commands._args import add_directions_arg, add_workers_arg, int_range
+from ohlora.commands._args import (
+    add_directions_arg,
+    add_refine_arg,
+    add_rng_seed_arg,
+    add_scorer_arg,
+    add_test_args,
+    add_views_arg,
+    add_workers_arg,
+    params_from,
+)
 
 NAME = "evaluate"
 ORDER = 70
@@ -29,16 +38,8 @@ EPILOG = """examples:
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--run", type=Path, required=True, help="run directory")
-    p.add_argument(
-        "--cases", type=int_range(1, 100_000), default=20, help="number of base faces (1..1e5)"
-    )
-    p.add_argument("--protocol", choices=["v7", "v3"], default="v7", help="asked grid and rule")
-    p.add_argument(
-        "--refine",
-        type=int_range(0, 10),
-        default=2,
-        help="closed-loop correction rounds of the edit (0 = open loop)",
-    )
+    add_test_args(p, "number of base faces")
+    add_refine_arg(p)
     p.add_argument(
         "--method",
         choices=["calibrated", "seed"],
@@ -46,18 +47,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="calibrated: ohlora's targets-to-steps edit; seed: the original's rule "
         "(asked value x unit direction), as a baseline",
     )
-    p.add_argument(
-        "--views",
-        type=int_range(1, 4),
-        default=1,
-        help="test-time views the edit's own measurements average (1..4; the judge uses 1)",
-    )
-    p.add_argument(
-        "--judge",
-        choices=["mesh", "cnn"],
-        default="mesh",
-        help="scorer that measures the edited faces (cnn: the property CNN the run was "
-        "sampled with, else RUN/property_cnn)",
+    add_views_arg(p, "test-time views the edit's own measurements average (the judge uses 1)")
+    add_scorer_arg(
+        p,
+        "scorer that measures the edited faces (cnn: the property CNN the run was sampled "
+        "with, else RUN/property_cnn)",
+        flag="--judge",
     )
     add_directions_arg(p)
     p.add_argument(
@@ -65,7 +60,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=None,
         help='draw base faces meeting these conditions, e.g. "gender>=0.5"',
     )
-    p.add_argument("--seed", type=int_range(0), default=0, help="seed for drawing base faces")
+    add_rng_seed_arg(p, "seed for drawing base faces")
     p.add_argument(
         "--out", type=Path, default=None, help="report folder (default RUN/eval-PROTOCOL)"
     )
@@ -73,22 +68,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ohlora.editing.params import EditParams
+    from ohlora.evaluate.params import EvalParams
     from ohlora.evaluate.pipeline import evaluate_run
 
-    report, s = evaluate_run(
-        args.run,
-        cases=args.cases,
-        protocol=args.protocol,
-        refine=args.refine,
-        judge=args.judge,
-        workers=args.workers,
-        directions=args.directions,
-        seed=args.seed,
-        filter_expr=args.filter,
-        out=args.out,
-        views=args.views,
-        method=args.method,
-    )
+    params = params_from(args, EvalParams, edit=params_from(args, EditParams))
+    report, s = evaluate_run(args.run, params)
     mc = s["mean_corr"]
     print(
         f"mean corr eyes {mc['eyes']:.4f} mouth {mc['mouth']:.4f} pose {mc['pose']:.4f}; "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ohlora.commands._args import add_generator_arg, int_range
+from ohlora.commands._args import add_face_seed_arg, add_generator_arg, int_range
 
 NAME = "generate"
 ORDER = 20
@@ -20,7 +20,7 @@ EPILOG = """example:
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--n", type=int_range(1, 1_000_000), default=16, help="number of faces (1..1e6)")
-    p.add_argument("--seed", type=int_range(0, 2**63 - 1), default=0, help="first seed (0..2^63-1)")
+    add_face_seed_arg(p, "first seed")
     p.add_argument("--out", type=Path, required=True, help="output folder (created)")
     p.add_argument(
         "--upscale",
@@ -36,8 +36,10 @@ def run(args: argparse.Namespace) -> int:
     from PIL import Image
 
     from ohlora import generators
+    from ohlora.generators.seeds import check_seed_span
     from ohlora.progress import progress_bar
 
+    check_seed_span(args.seed, args.n)
     g = generators.load(args.generator)
     args.out.mkdir(parents=True, exist_ok=True)
     z = g.sample_latents(args.n, args.seed)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ohlora.commands._args import add_generator_arg, int_range
+from ohlora.commands._args import add_face_seed_arg, add_generator_arg, int_range
 
 NAME = "label"
 ORDER = 24
@@ -44,12 +44,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     s.add_argument(
         "--n", type=int_range(1, 1_000_000), default=300, help="number of faces (1..1e6)"
     )
-    s.add_argument(
-        "--seed",
-        type=int_range(0, 2**62),
-        default=0,
-        help="seed of face 0 when the run has no sample store (0..2^62); face i is SEED+i",
-    )
+    add_face_seed_arg(s, "seed of face 0 when the run has no sample store; face i is SEED+i")
     add_generator_arg(s)
     e = sub.add_parser(
         "export",
@@ -72,8 +67,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _faces(args: argparse.Namespace) -> tuple[object, str, str]:
     """(seeds, generator name, where the faces come from)."""
-    import numpy as np
-
+    from ohlora.generators.seeds import seed_range
     from ohlora.store.rundir import RunDir
     from ohlora.store.samples import shard_files
 
@@ -84,7 +78,7 @@ def _faces(args: argparse.Namespace) -> tuple[object, str, str]:
         s = load_samples(args.run)
         generator = rd.stage_config("sample")["generator"]
         return s.seed[: args.n], generator, "samples"
-    seeds = np.arange(args.seed, args.seed + args.n, dtype=np.int64)
+    seeds = seed_range(args.seed, args.n)
     return seeds, args.generator, "seeds"
 
 

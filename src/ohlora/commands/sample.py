@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ohlora.commands._args import add_generator_arg, add_workers_arg, int_range
+from ohlora.commands._args import (
+    add_face_seed_arg,
+    add_generator_arg,
+    add_scorer_arg,
+    add_workers_arg,
+    int_range,
+)
 
 NAME = "sample"
 ORDER = 30
@@ -33,24 +39,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--n", type=int_range(1, 10_000_000), default=4000, help="number of faces (1..1e7)"
     )
-    p.add_argument(
-        "--seed",
-        type=int_range(0, 2**62),
-        default=0,
-        help="seed of row 0 (0..2^62); row i uses SEED+i",
-    )
+    add_face_seed_arg(p, "seed of row 0; row i uses SEED+i, up to the last face seed")
     p.add_argument(
         "--shard-size",
         type=int_range(10, 100_000),
         default=1000,
         help="rows per shard (10..100000): the most work a kill can lose",
     )
-    p.add_argument(
-        "--scorer",
-        choices=["mesh", "cnn"],
-        default="mesh",
-        help="mesh: mediapipe analysis; cnn: a trained property CNN (see --cnn)",
-    )
+    add_scorer_arg(p, "mesh: mediapipe analysis; cnn: a trained property CNN (see --cnn)")
     p.add_argument(
         "--cnn",
         type=Path,

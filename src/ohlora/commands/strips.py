@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ohlora.commands._args import int_range
+from ohlora.commands._args import add_algorithm_arg, int_range
 
 NAME = "strips"
 ORDER = 40
@@ -22,12 +22,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--run", type=Path, required=True, help="run directory with a sample store")
     p.add_argument("--out", type=Path, default=None, help="PNG path (default RUN/strips.png)")
     p.add_argument("--count", type=int_range(1, 32), default=8, help="faces per end (1..32)")
-    p.add_argument(
-        "--algorithm",
-        choices=["landmark", "1", "2"],
-        default="landmark",
-        help="which property algorithm's scores to rank by",
-    )
+    add_algorithm_arg(p, "which property algorithm's scores to rank by")
 
 
 def run(args: argparse.Namespace) -> int:

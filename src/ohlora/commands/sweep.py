@@ -5,8 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ohlora.commands._args import add_workers_arg, int_range
-from ohlora.commands.find_directions import _k, add_common
+from ohlora.commands._args import (
+    add_refine_arg,
+    add_test_args,
+    add_workers_arg,
+    k_value,
+    params_from,
+)
+from ohlora.commands.find_directions import add_find_options
 
 NAME = "sweep"
 ORDER = 80
@@ -32,7 +38,7 @@ def _ints(text: str) -> list[int]:
 
 
 def _ks(text: str) -> list[float]:
-    return [_k(t) for t in text.split(",") if t.strip()]
+    return [k_value(t) for t in text.split(",") if t.strip()]
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -44,21 +50,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         required=True,
         help="comma-separated k values (fractions in (0, 0.5] or counts)",
     )
-    p.add_argument("--cases", type=int_range(1, 100_000), default=20, help="test cases per point")
-    p.add_argument("--protocol", choices=["v7", "v3"], default="v7", help="test protocol")
-    p.add_argument(
-        "--refine",
-        type=int_range(0, 10),
-        default=0,
-        help="closed-loop rounds of the edit (default 0: the directions alone)",
-    )
+    add_test_args(p, "test cases per point")
+    add_refine_arg(p, 0, "closed-loop rounds of the edit (0..10; default 0: the directions alone)")
     add_workers_arg(p)
     p.add_argument("--out", type=Path, default=None, help="output folder (default RUN/sweep)")
-    add_common(p)
+    add_find_options(p)
 
 
 def run(args: argparse.Namespace) -> int:
+    from ohlora.evaluate.params import SweepParams
     from ohlora.evaluate.sweep_run import sweep
+    from ohlora.vectorfind.params import FindParams
 
-    print(sweep(args))
+    # n and k are the grid here: each point's FindParams gets its own
+    find = params_from(args, FindParams, n=None, k=FindParams.k)
+    print(sweep(args.run, params_from(args, SweepParams, find=find)))
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ohlora.commands._args import float_range, int_range
+from ohlora.commands._args import add_rng_seed_arg, float_range, int_range
 
 NAME = "train-classifiers"
 ORDER = 26
@@ -63,7 +63,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default="top-centre",
         help="image area the quality CNN sees (spec: top-centre)",
     )
-    p.add_argument("--seed", type=int_range(0, 2**31), default=0, help="folds and init seed")
+    add_rng_seed_arg(p, "folds and init seed")
     p.add_argument(
         "--generator",
         default=None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ohlora.commands._args import float_range, int_range
+from ohlora.commands._args import add_rng_seed_arg, float_range, int_range
 
 NAME = "train-property-cnn"
 ORDER = 35
@@ -79,7 +79,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=1,
         help="random whole-batch shift of up to this many pixels (0..4)",
     )
-    p.add_argument("--seed", type=int_range(0, 2**31), default=0, help="split and init seed")
+    add_rng_seed_arg(p, "split and init seed")
     p.add_argument(
         "--threads",
         type=int_range(1, 256),

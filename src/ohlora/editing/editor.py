@@ -75,6 +75,11 @@ class Editor:
         names = [*directions.steered, *directions.kept]
         self._core = [self.properties.index(p) for p in names]
 
+    def close(self) -> None:
+        """Release the meter's scorer (its worker processes), if there is a meter."""
+        if self.meter is not None:
+            self.meter.close()
+
     # -- latents ---------------------------------------------------------------------------
     def base_latents(self, seeds: np.ndarray) -> np.ndarray:
         """Latents of seeds in the directions' space (z mapped when the space is w / w+)."""

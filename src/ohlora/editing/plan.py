@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from ohlora.errors import OhloraError
-from ohlora.generators.base import SEED_MAX
+from ohlora.generators.seeds import SEED_MAX
 
 REQUIRED = ("seed", "eyes", "mouth", "pose")
 

@@ -5,25 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from ohlora.editing.editor import Editor
+from ohlora.editing.params import EditParams
 from ohlora.scorers.meter import open_meter
 from ohlora.vectorfind.directions import load_directions
 
 
-def open_editor(
-    run: Path,
-    directions: Path | None = None,
-    refine: int = 2,
-    scorer: str = "mesh",
-    workers: int = 2,
-    views: int = 1,
-    method: str = "calibrated",
-) -> Editor:
-    """An editor over the run's generator and directions (`directions`, else RUN/directions).
-
-    The base face is always measured with `scorer`; refine > 0 adds closed-loop corrections.
-    """
+def open_editor(run: Path, params: EditParams | None = None) -> Editor:
+    """An editor over the run's generator and directions (`params.directions`, else
+    RUN/directions). The base face is measured with `params.scorer`; `params.refine` > 0 adds
+    closed-loop corrections. Close it with `editor.close()`."""
     from ohlora import generators
 
-    d = load_directions(run, directions)
-    meter = open_meter(run, scorer, workers, d.algorithm, views=views)
-    return Editor(generators.load(d.generator), d, meter=meter, refine=refine, method=method)
+    p = params or EditParams()
+    d = load_directions(run, p.directions)
+    meter = open_meter(run, p.scorer, p.workers, d.algorithm, views=p.views)
+    return Editor(generators.load(d.generator), d, meter=meter, refine=p.refine, method=p.method)

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from ohlora.editing.editor import Editor
+from ohlora.evaluate.params import EvalParams
 from ohlora.evaluate.protocols import PROTOCOLS
 from ohlora.evaluate.report import write_report
 from ohlora.evaluate.runner import run_test
@@ -15,68 +16,53 @@ from ohlora.store.rundir import RunDir
 
 def evaluate_run(
     run: Path,
+    params: EvalParams,
     *,
-    cases: int,
-    protocol: str,
-    refine: int,
-    judge: str = "mesh",
-    workers: int = 2,
-    directions: Path | None = None,
-    seed: int = 0,
-    filter_expr: str | None = None,
-    out: Path | None = None,
-    strip: Path | None = None,
     editor: Editor | None = None,
+    strip: Path | None = None,
     record: bool = True,
-    views: int = 1,
-    method: str = "calibrated",
 ) -> tuple[Path, dict[str, Any]]:
-    """Run the test and write the report; returns (report.md path, summary dict)."""
+    """Run the test and write the report; returns (report.md path, summary dict). `editor`
+    (else one opened with `params.edit`) edits; `strip` is a figure the report shows first;
+    `record` adds the test to the run's config."""
     import json
 
     from ohlora.editing.run_editor import open_editor
     from ohlora.scorers.meter import open_meter
 
-    proto = PROTOCOLS[protocol]
+    p = params
+    proto = PROTOCOLS[p.protocol]
     own_editor = editor is None
     if editor is None:
-        editor = open_editor(
-            run,
-            directions,
-            refine=refine,
-            scorer="mesh",
-            workers=workers,
-            views=views,
-            method=method,
-        )
+        editor = open_editor(run, p.edit)
     judge_meter = (
         editor.meter
-        if judge == "mesh" and editor.meter is not None and editor.meter.views == 1
-        else open_meter(run, judge, workers, editor.d.algorithm)
+        if p.judge == "mesh" and editor.meter is not None and editor.meter.views == 1
+        else open_meter(run, p.judge, p.edit.workers, editor.d.algorithm)
     )
     accept = None
-    if filter_expr:
+    if p.filter:
         from ohlora.evaluate.accept import accept_by_filter
 
-        accept = accept_by_filter(run, filter_expr)
-    out = out or Path(run) / f"eval-{protocol}"
+        accept = accept_by_filter(run, p.filter)
+    out = p.out or Path(run) / f"eval-{p.protocol}"
     try:
         with progress_bar() as bar:
-            task = bar.add_task(f"evaluate {protocol}", total=cases)
+            task = bar.add_task(f"evaluate {p.protocol}", total=p.cases)
             records = run_test(
                 editor,
                 judge_meter,
                 proto,
-                cases,
-                seed=seed,
+                p.cases,
+                seed=p.seed,
                 accept=accept,
                 on_case=lambda _r: bar.advance(task),
             )
     finally:
         if judge_meter is not editor.meter:
             judge_meter.close()
-        if own_editor and editor.meter is not None:
-            editor.meter.close()
+        if own_editor:
+            editor.close()
     context = {
         "run": str(run),
         "generator": editor.d.generator,
@@ -84,19 +70,19 @@ def evaluate_run(
         "n": editor.d.params.get("n"),
         "k": editor.d.params.get("k"),
         "groups": editor.d.group_by or "none",
-        "filter (bases)": filter_expr or "none",
+        "filter (bases)": p.filter or "none",
         "filter (directions)": editor.d.params.get("filter") or "none",
         "algorithm": editor.d.algorithm,
         "method": editor.method,
         "refine": editor.refine if editor.method == "calibrated" else 0,
         "views (edit)": editor.meter.views if editor.meter is not None else 0,
-        "judge": judge,
-        "seed": seed,
+        "judge": p.judge,
+        "seed": p.seed,
     }
     report = write_report(out, records, proto, context, strip=strip)
     summary = json.loads((out / "report.json").read_text())
     if record:
         RunDir(run).record_stage(
-            f"evaluate-{protocol}", {**context, "cases": cases, "out": str(out)}
+            f"evaluate-{p.protocol}", {**context, "cases": p.cases, "out": str(out)}
         )
     return report, summary

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from ohlora import generators
-from ohlora.commands.find_directions import common_options
 from ohlora.editing.editor import Editor
+from ohlora.editing.params import EditParams
+from ohlora.evaluate.params import EvalParams, SweepParams
 from ohlora.evaluate.pipeline import evaluate_run
 from ohlora.evaluate.sweep import sweep_row, write_plots, write_tables
 from ohlora.scorers.meter import open_meter
@@ -16,42 +17,39 @@ from ohlora.store.samples import load_samples
 from ohlora.vectorfind.pipeline import find_for_run
 
 
-def sweep(args: argparse.Namespace) -> Path:
+def sweep(run: Path, params: SweepParams) -> Path:
     """Run every (n, k) point not yet done; returns the path of sweep.md."""
-    out = args.out or args.run / "sweep"
-    samples = load_samples(args.run)
-    meter = open_meter(args.run, "mesh", args.workers, args.algorithm)
+    p = params
+    out = p.out or run / "sweep"
+    samples = load_samples(run)
+    meter = open_meter(run, "mesh", p.workers, p.find.algorithm)
     rows = []
     try:
         gen = None
-        for n in args.n:
-            for k in args.k:
+        for n in p.n:
+            for k in p.k:
                 point = out / f"n{n}-k{k:g}"
                 done = point / "eval" / "report.json"
                 d, _, _ = find_for_run(
-                    args.run,
-                    k=k,
-                    n=n,
-                    **common_options(args),
+                    run,
+                    replace(p.find, n=n, k=k),
                     out=point / "directions",
                     samples=samples,
                     save=not done.is_file(),
                 )
-                acc = {p: d.sets["all"].stats[p]["val_accuracy"] for p in d.sets["all"].names}
+                acc = {q: d.sets["all"].stats[q]["val_accuracy"] for q in d.sets["all"].names}
                 if done.is_file():
                     summary = json.loads(done.read_text())
                 else:
                     gen = gen or generators.load(d.generator)
-                    editor = Editor(gen, d, meter=meter, refine=args.refine)
-                    _, summary = evaluate_run(
-                        args.run,
-                        cases=args.cases,
-                        protocol=args.protocol,
-                        refine=args.refine,
-                        editor=editor,
+                    editor = Editor(gen, d, meter=meter, refine=p.refine)
+                    test = EvalParams(
+                        cases=p.cases,
+                        protocol=p.protocol,
                         out=point / "eval",
-                        record=False,
+                        edit=EditParams(refine=p.refine, workers=p.workers),
                     )
+                    _, summary = evaluate_run(run, test, editor=editor, record=False)
                 rows.append(sweep_row(n, k, acc, summary))
                 write_tables(out, rows)
     finally:

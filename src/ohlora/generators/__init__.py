@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ohlora.errors import OhloraError
-from ohlora.generators.base import Generator, latent_for_seed, latents_for_seeds
+
+if TYPE_CHECKING:
+    from ohlora.generators.base import Generator
 
 DEFAULT_GENERATOR = "dcgan-digiface-64"
-
-__all__ = [
-    "DEFAULT_GENERATOR",
-    "Generator",
-    "latent_for_seed",
-    "latents_for_seeds",
-    "load",
-    "parse_spec",
-]
 
 # Short names of the StyleGAN inference options in a generator spec (`NAME:psi=0.7,layers=8`).
 SPEC_OPTIONS = {

@@ -1,7 +1,6 @@
-"""The `Generator` protocol every face generator follows, and the seed-to-latent rule.
+"""The `Generator` protocol every face generator follows, and the batching they share.
 
-Seed rule (fixed, documented, relied on by edit plans): seed `s` means the latent
-`numpy.random.default_rng(s).standard_normal(z_dim).astype(float32)`. `sample_latents(n, s)`
+Latents come from seeds by the seed rule (`ohlora.generators.seeds`); `sample_latents(n, s)`
 returns the latents of seeds s, s+1, ..., s+n-1.
 
 Images cross module borders as uint8 arrays N x H x W x 3; latents as float32.
@@ -9,30 +8,14 @@ Images cross module borders as uint8 arrays N x H x W x 3; latents as float32.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 import torch
 
 from ohlora.errors import OhloraError
-
-SEED_MAX = 2**63 - 1
-
-
-def latent_for_seed(seed: int, z_dim: int) -> np.ndarray:
-    """The z of one seed under the project's seed rule."""
-    if not 0 <= int(seed) <= SEED_MAX:
-        raise OhloraError(f"seed {seed} is out of range: use an integer in 0..{SEED_MAX}")
-    return np.random.default_rng(int(seed)).standard_normal(z_dim).astype(np.float32)
-
-
-def latents_for_seeds(seeds: Iterable[int], z_dim: int) -> np.ndarray:
-    """Stack the z of each seed: float32 (len(seeds), z_dim)."""
-    rows = [latent_for_seed(s, z_dim) for s in seeds]
-    if not rows:
-        return np.zeros((0, z_dim), np.float32)
-    return np.stack(rows)
+from ohlora.generators.seeds import latents_for_seeds
 
 
 @runtime_checkable

@@ -16,6 +16,7 @@ import numpy as np
 
 from ohlora.errors import OhloraError
 from ohlora.generators.base import Generator
+from ohlora.generators.seeds import check_seed_span
 from ohlora.sampling.params import SampleParams
 from ohlora.scorers.base import Scorer
 from ohlora.store import samples as store
@@ -39,6 +40,7 @@ def plan(
 ) -> list[ShardJob]:
     """Record the stage (refusing to mix it with other parameters) and list the shards that
     are not complete yet; `on_progress` hears the rows already done."""
+    check_seed_span(params.seed, params.n)
     rd = RunDir(run)
     recorded = rd.config().get("sample")
     if recorded is not None:

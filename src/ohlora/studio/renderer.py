@@ -21,10 +21,10 @@ import numpy as np
 
 from ohlora.editing.editor import Editor
 from ohlora.errors import OhloraError
+from ohlora.generators.seeds import SEED_MAX, SEED_RANGE
 
 PROPERTIES = ("eyes", "mouth", "pose")
 TARGET_RANGE = (-3.0, 3.0)
-MAX_SEED = 2**63 - 1
 FACE_CACHE = 256
 IMAGE_CACHE = 1024
 
@@ -33,7 +33,7 @@ def parse_seed(value: Any) -> int:
     """A face seed from page or API input: a whole number 0..2^63-1, else a clear error."""
     text = str(value).strip() if value is not None else ""
     if not text:
-        raise OhloraError("no seed given: type a whole number 0..2^63-1, or press Random")
+        raise OhloraError(f"no seed given: type a whole number {SEED_RANGE}, or press Random")
     try:
         if isinstance(value, float):
             if not value.is_integer():
@@ -43,10 +43,10 @@ def parse_seed(value: Any) -> int:
             seed = int(text)
     except (ValueError, OverflowError):
         raise OhloraError(
-            f"seed {text[:40]!r} is not a whole number: give 0..2^63-1 (e.g. 7)"
+            f"seed {text[:40]!r} is not a whole number: give {SEED_RANGE} (e.g. 7)"
         ) from None
-    if not 0 <= seed <= MAX_SEED:
-        raise OhloraError(f"seed {seed} is out of range: give 0..2^63-1 (e.g. 7)")
+    if not 0 <= seed <= SEED_MAX:
+        raise OhloraError(f"seed {seed} is out of range: give {SEED_RANGE} (e.g. 7)")
     return seed
 
 
@@ -103,16 +103,18 @@ class FaceRenderer:
             if self._editor is None:
                 if not self.run.is_dir():
                     raise OhloraError(f"run folder {self.run} does not exist: check --run")
+                from ohlora.editing.params import EditParams
                 from ohlora.editing.run_editor import open_editor
 
-                self._editor = open_editor(self.run, self.directions, refine=0, workers=0)
+                params = EditParams(directions=self.directions, refine=0, workers=0)
+                self._editor = open_editor(self.run, params)
             return self._editor
 
     def close(self) -> None:
         with self._open_lock:
-            if self._editor is not None and self._editor.meter is not None:
+            if self._editor is not None:
                 with self._meter_lock:
-                    self._editor.meter.close()
+                    self._editor.close()
             self._editor = None
 
     # -- faces -------------------------------------------------------------------------------

@@ -15,86 +15,78 @@ from ohlora.store.rundir import RunDir
 from ohlora.store.samples import Samples, load_samples
 from ohlora.vectorfind.directions import Directions
 from ohlora.vectorfind.find import find_directions
+from ohlora.vectorfind.params import FindParams
 
 
 def find_for_run(
     run: Path,
+    params: FindParams,
     *,
-    k: float,
-    n: int | None,
-    space: str,
-    steered: list[str],
-    kept: list[str],
-    algorithm: str,
-    filter_expr: str | None,
-    group_by: list[str],
-    layers: list[int] | None,
-    val_fraction: float,
-    seed: int,
-    svm_c: float,
     out: Path | None = None,
     samples: Samples | None = None,
     save: bool = True,
-    scorer: str | None = None,
-    cnn: Path | None = None,
 ) -> tuple[Directions, list[str], Path]:
-    """Find directions on a run's samples (first n rows, filtered) and save them.
+    """Find directions on a run's samples (first n rows, filtered) and save them to `out`
+    (default RUN/directions, then also recorded in the run's config).
 
-    `scorer` picks the labels: None or the store's own scorer uses the stored scores; "cnn"
-    on a mesh-scored store relabels the same faces with the property CNN (`cnn`, default the
-    run's), so that mesh and CNN labels can be compared on one population.
+    `params.scorer` picks the labels: None or the store's own scorer uses the stored scores;
+    "cnn" on a mesh-scored store relabels the same faces with the property CNN (`params.cnn`,
+    default the run's), so that mesh and CNN labels can be compared on one population.
     """
     from ohlora import generators
 
+    p = params
     rd = RunDir(run)
     sample_cfg = rd.stage_config("sample")
     s = samples if samples is not None else load_samples(run)
-    if n is not None:
-        if n > len(s):
-            raise OhloraError(f"--n {n} exceeds the {len(s)} rows of {run}: sample more first")
-        s = s.subset(np.arange(len(s)) < n)
+    if p.n is not None:
+        if p.n > len(s):
+            raise OhloraError(f"--n {p.n} exceeds the {len(s)} rows of {run}: sample more first")
+        s = s.subset(np.arange(len(s)) < p.n)
     norm = run_normalisation(run)
     stored = sample_cfg.get("scorer", "mesh")
-    scorer = scorer or stored
+    scorer = p.scorer or stored
     cnn_used = sample_cfg.get("cnn") if scorer == "cnn" else None
     if scorer != stored:
-        s, cnn_used = _relabel(run, s, stored, cnn, sample_cfg["generator"], algorithm, norm)
-    elif cnn is not None:
+        s, cnn_used = _relabel(run, s, stored, p.cnn, sample_cfg["generator"], p.algorithm, norm)
+    elif p.cnn is not None:
         raise OhloraError("--cnn goes with --scorer cnn")
-    cols = resolve(algorithm)
-    mask = filter_mask(s, filter_expr, cols)
-    if space != "w+" and layers:
+    cols = resolve(p.algorithm)
+    mask = filter_mask(s, p.filter, cols)
+    if p.space != "w+" and p.layers:
         raise OhloraError("--layers applies to the w+ space only")
     gen = generators.load(sample_cfg["generator"])
-    params: dict[str, Any] = {
+    layers = None if p.layers is None else list(p.layers)
+    # the names below are the ones directions and run configs have always recorded
+    recorded: dict[str, Any] = {
         "run": str(run),
         "n": len(s),
-        "k": k,
-        "filter": filter_expr,
+        "k": p.k,
+        "filter": p.filter,
         "scorer": scorer,
         "cnn": cnn_used,
-        "val_fraction": val_fraction,
-        "seed": seed,
-        "svm_c": svm_c,
+        "val_fraction": p.val,
+        "seed": p.seed,
+        "svm_c": p.svm_c,
         "rows_used": int((mask & s.found).sum()),
     }
     d, warnings = find_directions(
         s,
         gen,
-        space=space,
-        steered=steered,
-        kept=[p for p in kept if p not in steered],
-        k=k,
-        algorithm=algorithm,
+        space=p.space,
+        steered=list(p.properties),
+        kept=[q for q in p.keep if q not in p.properties],
+        k=p.k,
+        algorithm=p.algorithm,
         property_columns=cols,
         normalisation=norm.to_dict(),
         mask=mask,
-        group_by=group_by,
+        group_by=list(p.groups),
         layers=layers,
-        val_fraction=val_fraction,
-        seed=seed,
-        c=svm_c,
-        params=params,
+        val_fraction=p.val,
+        seed=p.seed,
+        c=p.svm_c,
+        params=recorded,
     )
     default_out = out is None
     out = Path(out) if out is not None else Path(run) / "directions"
@@ -104,12 +96,12 @@ def find_for_run(
         rd.record_stage(
             "find-directions",
             {
-                **params,
-                "space": space,
-                "steered": steered,
-                "kept": kept,
-                "algorithm": algorithm,
-                "groups": group_by,
+                **recorded,
+                "space": p.space,
+                "steered": list(p.properties),
+                "kept": list(p.keep),
+                "algorithm": p.algorithm,
+                "groups": list(p.groups),
                 "layers": layers,
                 "out": str(out),
                 "warnings": warnings,
