@@ -88,8 +88,8 @@ def test_corrupt_labels_are_one_line_errors_naming_the_line(tmp_path):
 
 
 def test_export_writes_a_trainable_labelled_set(tmp_path, dcgan):
-    from ohlora.classifiers.label_sheet import LabelSheet
     from ohlora.classifiers.labels import read_labels
+    from ohlora.studio.label_sheet import LabelSheet
 
     run = tmp_path / "run"
     sheet = LabelSheet.open(run / "labels.csv", np.arange(100, 105))

@@ -84,10 +84,10 @@ def _faces(args: argparse.Namespace) -> tuple[object, str, str]:
 
 def _serve(args: argparse.Namespace) -> int:
     from ohlora import generators
-    from ohlora.classifiers.label_server import LabelApp, make_server
-    from ohlora.classifiers.label_sheet import SHEET_FILE, LabelSheet
     from ohlora.errors import OhloraError
     from ohlora.store.rundir import RunDir
+    from ohlora.studio.label_server import LabelApp, make_server
+    from ohlora.studio.label_sheet import SHEET_FILE, LabelSheet
 
     seeds, generator, source = _faces(args)
     rd = RunDir(args.run)
@@ -133,7 +133,6 @@ def _export(args: argparse.Namespace) -> int:
     import numpy as np
 
     from ohlora import generators
-    from ohlora.classifiers.label_sheet import SHEET_FILE
     from ohlora.classifiers.labels import (
         LATENTS_FILE,
         SHIPPED_GENERATOR,
@@ -143,6 +142,7 @@ def _export(args: argparse.Namespace) -> int:
     )
     from ohlora.errors import OhloraError
     from ohlora.runinfo import atomic_write_bytes
+    from ohlora.studio.label_sheet import SHEET_FILE
 
     sheet = read_labels(args.run / SHEET_FILE)
     generator = sheet.generator or args.generator

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ohlora.classifiers.label_server import DISPLAY_SIZE, LabelApp, make_server
-from ohlora.classifiers.label_sheet import LabelSheet
+from ohlora.studio.label_server import DISPLAY_SIZE, LabelApp, make_server
+from ohlora.studio.label_sheet import LabelSheet
 
 
 @pytest.fixture

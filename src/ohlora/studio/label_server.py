@@ -27,8 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from ohlora.classifiers.label_sheet import LabelSheet
 from ohlora.errors import OhloraError
+from ohlora.studio.label_sheet import LabelSheet
 
 DISPLAY_SIZE = 384
 _IMG = re.compile(r"^/img/(\d+)\.png$")

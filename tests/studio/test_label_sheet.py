@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ohlora.classifiers.label_sheet import LabelSheet
 from ohlora.classifiers.labels import read_labels
 from ohlora.errors import OhloraError
+from ohlora.studio.label_sheet import LabelSheet
 
 
 def _disk(sheet: LabelSheet) -> list[tuple[float, float, bool]]:
