@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 
 from machine import describe  # benchmarks/machine.py (this script's folder is on sys.path)
 
@@ -39,9 +40,11 @@ def main() -> None:
     print(f"machine: {describe()}")
 
     from ohlora.generators.dcgan import DCGANGenerator
-    from ohlora.generators.stylegan import StyleGANGenerator
 
-    stylegan = StyleGANGenerator.random(256, seed=0, batch_size=args.batch)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the random-weights helper
+    from tests.generators.stylegan.random_weights import random_stylegan
+
+    stylegan = random_stylegan(256, seed=0, batch_size=args.batch)
     dcgan = DCGANGenerator.pretrained()
     rows = []
     for label, g in (("DCGAN 64 px (embedded)", dcgan), ("StyleGAN 256 px (random)", stylegan)):

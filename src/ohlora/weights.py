@@ -97,7 +97,7 @@ def _load_plugins() -> None:
     """Import the modules that register further entries (kept lazy to keep start-up fast)."""
     import importlib
 
-    for mod in ("ohlora.generators.stylegan_weights",):
+    for mod in ("ohlora.generators.stylegan.registry",):
         try:
             importlib.import_module(mod)
         except ModuleNotFoundError as e:

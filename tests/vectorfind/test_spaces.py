@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from ohlora.editing.editor import Editor
-from ohlora.generators.stylegan import StyleGANGenerator
 from ohlora.scorers.meter import PropertyMeter
 from ohlora.store.samples import Samples
 from ohlora.vectorfind.find import find_directions
+from tests.generators.stylegan.random_weights import random_stylegan
 from tests.planted import IdentityNormalisation
 
 ARCH = {
@@ -52,7 +52,7 @@ COLS = {"eyes": "b.top", "mouth": "b.red"}
 
 @pytest.fixture(scope="module")
 def setup():
-    g = StyleGANGenerator.random(16, seed=3, arch=ARCH, trunc_psi=1.0)
+    g = random_stylegan(16, seed=3, arch=ARCH, trunc_psi=1.0)
     g.batch_size = 500
     z = g.sample_latents(1500, 0)
     raw = BrightnessScorer().score(g.synthesize(z)).raw

@@ -5,20 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ohlora.errors import OhloraError
+from ohlora.generators.stylegan.options import parse_spec_options
 
 if TYPE_CHECKING:
     from ohlora.generators.base import Generator
 
 DEFAULT_GENERATOR = "dcgan-digiface-64"
-
-# Short names of the StyleGAN inference options in a generator spec (`NAME:psi=0.7,layers=8`).
-SPEC_OPTIONS = {
-    "psi": "trunc_psi",
-    "layers": "trunc_layers",
-    "mixing": "style_mixing_prob",
-    "noise": "randomize_noise",
-    "seed": "seed",
-}
 
 
 def parse_spec(spec: str) -> tuple[str, dict[str, object]]:
@@ -26,27 +18,10 @@ def parse_spec(spec: str) -> tuple[str, dict[str, object]]:
 
     A run records the whole spec as its generator, so every later stage rebuilds the same
     generator, options included. Keys: psi (truncation psi), layers (truncated layers),
-    mixing (style-mixing probability), noise (random or fixed), seed.
+    mixing (style-mixing probability), noise (random or fixed), seed (`StyleGANOptions`).
     """
     name, _, rest = spec.partition(":")
-    options: dict[str, object] = {}
-    for item in filter(None, (t.strip() for t in rest.split(","))):
-        key, eq, value = item.partition("=")
-        if not eq or key not in SPEC_OPTIONS:
-            raise OhloraError(
-                f"generator option {item!r}: write NAME:key=value,... with keys "
-                f"{', '.join(SPEC_OPTIONS)} (e.g. stylegan-celeba-partial-256:psi=1.0)"
-            )
-        if key == "noise":
-            if value not in ("random", "fixed"):
-                raise OhloraError(f"noise={value!r}: use noise=random or noise=fixed")
-            options[SPEC_OPTIONS[key]] = value == "random"
-            continue
-        try:
-            options[SPEC_OPTIONS[key]] = int(value) if key in ("layers", "seed") else float(value)
-        except ValueError:
-            raise OhloraError(f"generator option {key}={value!r} is not a number") from None
-    return name, options
+    return name, parse_spec_options(rest)
 
 
 def load(name: str = DEFAULT_GENERATOR, **options: object) -> Generator:
@@ -64,7 +39,7 @@ def load(name: str = DEFAULT_GENERATOR, **options: object) -> Generator:
 
         return DCGANGenerator.pretrained()
     if name.startswith("stylegan"):
-        from ohlora.generators.stylegan import StyleGANGenerator
+        from ohlora.generators.stylegan.generator import StyleGANGenerator
 
         return StyleGANGenerator.pretrained(name, **options)  # type: ignore[arg-type]
     raise OhloraError(

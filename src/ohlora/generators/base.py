@@ -8,7 +8,7 @@ Images cross module borders as uint8 arrays N x H x W x 3; latents as float32.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -107,22 +107,28 @@ class TorchGenerator:
     def _forward(self, latents: torch.Tensor, space: str) -> torch.Tensor:
         raise NotImplementedError
 
+    def _call_forward(self, space: str) -> Callable[[torch.Tensor], torch.Tensor]:
+        """The forward pass of one `synthesize` / `synthesize_torch` call, applied to each of
+        its batches (a generator with random draws starts them here, once per call)."""
+        return lambda latents: self._forward(latents, space)
+
     def synthesize_torch(self, latents: torch.Tensor, space: str = "z") -> torch.Tensor:
-        """Differentiable synthesis: latents -> images in [-1, 1], N x 3 x H x W."""
+        """Differentiable synthesis in one pass: latents -> images in [-1, 1], N x 3 x H x W."""
         self._check_space(space)
         self._check_latents(latents, space)
-        return self._forward(latents, space)
+        return self._call_forward(space)(latents)
 
     def synthesize(self, latents: np.ndarray, space: str = "z") -> np.ndarray:
         """Latents (float32, N x latent_shape) -> uint8 images N x H x W x 3, in batches."""
         self._check_space(space)
         latents = np.asarray(latents, np.float32)
         self._check_latents(latents, space)
+        forward = self._call_forward(space)
         out = []
         with torch.inference_mode():
             for i in range(0, len(latents), self.batch_size):
                 chunk = torch.from_numpy(np.ascontiguousarray(latents[i : i + self.batch_size]))
-                out.append(to_uint8(self._forward(chunk, space)))
+                out.append(to_uint8(forward(chunk)))
         if not out:
             r = self.resolution
             return np.zeros((0, r, r, 3), np.uint8)

@@ -27,7 +27,7 @@ register(
         location=ZOO_URL,
         member=None,
         sha256={"file": None},
-        converter="ohlora.generators.stylegan:convert_checkpoint",
+        converter="ohlora.generators.stylegan.convert:convert_checkpoint",
         licence="GenForce model zoo (code MIT (c) 2020 GenForce); CelebA: non-commercial research",
         extra={"zoo_key": ZOO_KEY, "resolution": 256, "fid": 7.03},
     )
