@@ -1,4 +1,5 @@
-# ohlora: `make demo` sets up and runs the main job; `make test` sets up and runs the tests.
+# ohlora: `make demo` sets up and runs the main job; `make test` sets up and runs the tests;
+# `make lint` checks style, format and the import layers.
 SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV ?= .venv
@@ -28,8 +29,9 @@ test: setup browser
 	$(PY) -m pytest -q
 
 lint: setup
-	$(VENV)/bin/ruff check src tests benchmarks
-	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/ruff check src tests benchmarks scripts
+	$(VENV)/bin/ruff format --check src tests benchmarks scripts
+	$(VENV)/bin/lint-imports
 
 bench: setup
 	$(PY) benchmarks/sample_throughput.py
