@@ -78,3 +78,16 @@ def read_json(path: Path) -> Any:
         raise OhloraError(f"{path} does not exist") from None
     except json.JSONDecodeError as e:
         raise OhloraError(f"{path} is not valid JSON (line {e.lineno}): fix or delete it") from None
+
+
+def read_csv_text(path: Path, what: str) -> str:
+    """The text of a hand-made CSV (`what`: "plan", "labels CSV", ...), a byte-order mark
+    dropped; a missing or non-UTF-8 file is a one-line user error."""
+    from ohlora.errors import OhloraError
+
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise OhloraError(f"{what} {path} does not exist: give an existing file") from None
+    except UnicodeDecodeError:
+        raise OhloraError(f"{what} {path} is not UTF-8 text: save it as a CSV file") from None

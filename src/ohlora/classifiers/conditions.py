@@ -7,24 +7,15 @@ scores (fresh base faces in `ohlora evaluate`, the labelled faces' out-of-fold p
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 import numpy as np
 
 from ohlora.errors import OhloraError
-from ohlora.store.filter import parse_filter
+from ohlora.store.filter import meets, parse_filter
 
 NAMES = ("gender", "quality")
 DEFAULT_FILTER = "gender>=0.5,quality>=0.5"
-_OPS: dict[str, Callable[[np.ndarray, float], np.ndarray]] = {
-    ">=": operator.ge,
-    "<=": operator.le,
-    "==": operator.eq,
-    "!=": operator.ne,
-    ">": operator.gt,
-    "<": operator.lt,
-}
 
 
 def parse_conditions(expr: str) -> list[tuple[str, str, float]]:
@@ -53,7 +44,5 @@ def condition_mask(values: Mapping[str, np.ndarray], expr: str) -> np.ndarray:
     n = len(next(iter(values.values())))
     mask = np.ones(n, bool)
     for name, op, v in conds:
-        col = np.asarray(values[name], np.float64)
-        with np.errstate(invalid="ignore"):
-            mask &= _OPS[op](col, v) & np.isfinite(col)
+        mask &= meets(values[name], op, v)
     return mask

@@ -23,6 +23,7 @@ import numpy as np
 
 from ohlora.errors import OhloraError
 from ohlora.generators.seeds import SEED_MAX
+from ohlora.runinfo import read_csv_text
 
 LATENT_HEADER = ("index", "gender", "quality")
 SEED_HEADER = ("index", "seed", "gender", "quality")
@@ -101,12 +102,7 @@ def _int_cell(path: Path, line: int, name: str, text: str, hi: int) -> int:
 def read_labels(path: Path | str) -> LabelSet:
     """Read a labels CSV of either layout, strictly; a problem is an error naming its line."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise OhloraError(f"{path} does not exist: give an existing labels CSV") from None
-    except UnicodeDecodeError:
-        raise OhloraError(f"{path} is not a UTF-8 text file: give a labels CSV") from None
+    text = read_csv_text(path, "labels CSV")
     rows = list(csv.reader(io.StringIO(text)))
     if not rows:
         raise _fail(path, 1, f"the file is empty; the header must be {','.join(SEED_HEADER)}")

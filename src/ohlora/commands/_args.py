@@ -165,6 +165,18 @@ def add_directions_arg(p: argparse.ArgumentParser) -> None:
     )
 
 
+def add_edit_run_args(p: argparse.ArgumentParser) -> None:
+    """--run (normalisation, and directions unless --directions) and --directions: what an
+    editor over a run opens."""
+    p.add_argument(
+        "--run",
+        type=Path,
+        required=True,
+        help="run directory (its normalisation, and directions unless --directions)",
+    )
+    add_directions_arg(p)
+
+
 def add_refine_arg(p: argparse.ArgumentParser, default: int = 2, help: str = "") -> None:
     """--refine: closed-loop correction rounds of the edit (0..10)."""
     p.add_argument(

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from ohlora.commands._args import (
-    add_directions_arg,
+    add_edit_run_args,
     add_face_seed_arg,
     float_range,
     int_range,
@@ -41,13 +41,7 @@ EPILOG = """examples:
 def add_arguments(p: argparse.ArgumentParser) -> None:
     from ohlora.studio.clips import CLIPS
 
-    p.add_argument(
-        "--run",
-        type=Path,
-        required=True,
-        help="run directory (its normalisation, and directions unless --directions)",
-    )
-    add_directions_arg(p)
+    add_edit_run_args(p)
     add_face_seed_arg(p, "the face's seed", required=True)
     p.add_argument("--clip", choices=CLIPS, default="talk", help="which motion")
     p.add_argument(

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from ohlora.commands._args import (
-    add_directions_arg,
+    add_edit_run_args,
     add_face_seed_arg,
     add_refine_arg,
     add_views_arg,
@@ -38,13 +38,7 @@ EPILOG = """examples:
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--run",
-        type=Path,
-        required=True,
-        help="run directory (its normalisation, and directions unless --directions)",
-    )
-    add_directions_arg(p)
+    add_edit_run_args(p)
     add_face_seed_arg(p, "single form: the base face's seed", default=None)
     for prop in ("eyes", "mouth", "pose"):
         p.add_argument(

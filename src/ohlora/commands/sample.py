@@ -11,6 +11,7 @@ from ohlora.commands._args import (
     add_scorer_arg,
     add_workers_arg,
     int_range,
+    params_from,
 )
 
 NAME = "sample"
@@ -82,15 +83,7 @@ def run(args: argparse.Namespace) -> int:
         stats = stats or cnn_stats
     elif args.cnn is not None:
         raise OhloraError("--cnn goes with --scorer cnn")
-    params = SampleParams(
-        generator=args.generator,
-        n=args.n,
-        seed=args.seed,
-        shard_size=args.shard_size,
-        scorer=args.scorer,
-        cnn=cnn,
-        cnn_sha256=sha,
-    )
+    params = params_from(args, SampleParams, cnn=cnn, cnn_sha256=sha)
     with progress_bar() as bar:
         task = bar.add_task("sample", total=args.n)
         s = sample(

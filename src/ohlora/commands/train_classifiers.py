@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ohlora.commands._args import add_rng_seed_arg, float_range, int_range
+from ohlora.commands._args import add_rng_seed_arg, float_range, int_range, params_from
 
 NAME = "train-classifiers"
 ORDER = 26
@@ -83,13 +83,7 @@ def run(args: argparse.Namespace) -> int:
     from ohlora.store.rundir import RunDir
 
     sets = ([] if args.no_shipped else [shipped_labels()]) + [read_labels(p) for p in args.labels]
-    params = TrainParams(
-        folds=args.folds,
-        epochs=args.epochs,
-        bce_threshold=args.bce_threshold,
-        max_retries=args.max_retries,
-        seed=args.seed,
-    )
+    params = params_from(args, TrainParams)
     out = args.out or args.run / "classifiers"
     events: list[str] = []
 

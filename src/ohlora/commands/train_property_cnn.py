@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ohlora.commands._args import add_rng_seed_arg, float_range, int_range
+from ohlora.commands._args import add_rng_seed_arg, float_range, int_range, params_from
 
 NAME = "train-property-cnn"
 ORDER = 35
@@ -109,17 +109,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.threads is not None:
         torch.set_num_threads(args.threads)
-    params = TrainParams(
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        lr=args.lr,
-        weight_decay=args.weight_decay,
-        val_fraction=args.val,
-        patience=args.patience,
-        seed=args.seed,
-        flip=not args.no_flip,
-        shift=args.shift,
-    )
+    # the model records these under the names its config has always used
+    params = params_from(args, TrainParams, val_fraction=args.val, flip=not args.no_flip)
     report = train_for_run(
         args.run, params, out=args.out, areas=args.areas, n=args.n, tests=args.test
     )

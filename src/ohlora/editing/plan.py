@@ -17,6 +17,7 @@ import numpy as np
 
 from ohlora.errors import OhloraError
 from ohlora.generators.seeds import SEED_MAX
+from ohlora.runinfo import read_csv_text
 
 REQUIRED = ("seed", "eyes", "mouth", "pose")
 
@@ -40,12 +41,7 @@ def default_name(row: int) -> str:
 def read_plan(path: Path, outdir: Path, properties: list[str] | None = None) -> Plan:
     """Read and validate a plan; any problem is one OhloraError naming the row (1 = first)."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise OhloraError(f"plan {path} does not exist") from None
-    except UnicodeDecodeError:
-        raise OhloraError(f"plan {path} is not UTF-8 text: save it as a CSV file") from None
+    text = read_csv_text(path, "plan")
     reader = csv.DictReader(text.splitlines())
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED if c not in header]

@@ -52,13 +52,8 @@ def write_tables(out: Path, rows: list[dict[str, Any]]) -> Path:
         "|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
-        md.append(
-            f"| {r['n']} | {r['k_count']} ({r['k_percent']:.1f}%) | "
-            + " | ".join(f"{r[f'acc_{p}']:.4f}" for p in PROPS)
-            + " | "
-            + " | ".join(f"{r[f'corr_{p}']:.4f}" for p in PROPS)
-            + " |"
-        )
+        cells = [f"{r[f'acc_{p}']:.4f}" for p in PROPS] + [f"{r[f'corr_{p}']:.4f}" for p in PROPS]
+        md.append(_md_row(r, cells))
     md += [
         "",
         "## Mean corr and passed cases (seed's second table)",
@@ -68,13 +63,12 @@ def write_tables(out: Path, rows: list[dict[str, Any]]) -> Path:
         "|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
-        md.append(
-            f"| {r['n']} | {r['k_count']} ({r['k_percent']:.1f}%) | "
-            + " | ".join(f"{r[f'corr_{p}']:.4f}" for p in PROPS)
-            + f" | {r['corr_sum']:.4f} | {r['passed_v7']} / {r['cases']} "
-            f"({100 * r['passed_v7'] / r['cases']:.1f}%) | {r['passed_v3']} / "
-            f"{r['cases']} |"
-        )
+        cells = [f"{r[f'corr_{p}']:.4f}" for p in PROPS] + [
+            f"{r['corr_sum']:.4f}",
+            f"{r['passed_v7']} / {r['cases']} ({100 * r['passed_v7'] / r['cases']:.1f}%)",
+            f"{r['passed_v3']} / {r['cases']}",
+        ]
+        md.append(_md_row(r, cells))
     md += [
         "",
         "![sum of corr and passed against k](sweep_sum_passed.png)",
@@ -85,6 +79,11 @@ def write_tables(out: Path, rows: list[dict[str, Any]]) -> Path:
     path = out / "sweep.md"
     atomic_write_bytes(path, "\n".join(md).encode())
     return path
+
+
+def _md_row(r: dict[str, Any], cells: list[str]) -> str:
+    """One table row: n, k as count and percent, then `cells`."""
+    return f"| {r['n']} | {r['k_count']} ({r['k_percent']:.1f}%) | " + " | ".join(cells) + " |"
 
 
 def write_plots(out: Path, rows: list[dict[str, Any]]) -> None:

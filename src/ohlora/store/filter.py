@@ -24,6 +24,13 @@ _COND = re.compile(
 )
 
 
+def meets(values: np.ndarray, op: str, value: float) -> np.ndarray:
+    """Rows whose value meets `op value` (NaN never does)."""
+    values = np.asarray(values, np.float64)
+    with np.errstate(invalid="ignore"):
+        return _OPS[op](values, value) & np.isfinite(values)
+
+
 def parse_filter(expr: str) -> list[tuple[str, str, float]]:
     """Split "a>=1,b<2" into (column, op, value) triples; a bad part is a clear error."""
     conds = []
@@ -59,7 +66,5 @@ def filter_mask(
                 f"filter names unknown column {name!r}{hint}; "
                 f"known: {', '.join(known)} or a raw score column"
             )
-        values = samples.column(name if name in samples.annotations else col_name)
-        with np.errstate(invalid="ignore"):
-            mask &= _OPS[op](values, value) & np.isfinite(values)
+        mask &= meets(samples.column(name if name in samples.annotations else col_name), op, value)
     return mask
