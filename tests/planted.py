@@ -13,6 +13,9 @@ import numpy as np
 import torch
 
 from ohlora.generators.base import TorchGenerator
+from ohlora.store.samples import Samples
+from ohlora.vectorfind.directions import Directions
+from ohlora.vectorfind.find import find_directions
 
 PROPS = ["eyes", "mouth", "pose", "hair_color", "hair_length", "background_mean", "background_std"]
 
@@ -59,3 +62,37 @@ class IdentityNormalisation:
 
     def to_dict(self) -> dict:
         return {}
+
+
+COLS = {p: f"planted.{p}" for p in PROPS}
+
+
+def planted_samples(gen: PlantedGenerator, n: int) -> Samples:
+    z = gen.sample_latents(n, 0)
+    res = PlantedScorer().score(gen.synthesize(z))
+    return Samples(
+        index=np.arange(n),
+        seed=np.arange(n),
+        z=z,
+        raw=res.raw,
+        found=res.found,
+        columns=PlantedScorer.columns,
+        normalised=res.raw,
+    )
+
+
+def find_planted() -> tuple[PlantedGenerator, Directions, list[str]]:
+    """Directions found on 3,000 planted samples (eyes, mouth, pose)."""
+    gen = PlantedGenerator()
+    d, warnings = find_directions(
+        planted_samples(gen, 3000),
+        gen,
+        space="z",
+        steered=["eyes", "mouth", "pose"],
+        kept=[],
+        k=0.2,
+        algorithm="planted",
+        property_columns=COLS,
+        normalisation={},
+    )
+    return gen, d, warnings

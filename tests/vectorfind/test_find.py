@@ -1,21 +1,52 @@
-"""Grouped directions (VectorFind-v7): 8 groups at the medians; small groups are reported."""
+"""Direction finding recovers planted linear properties, pooled and per group."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from ohlora.editing.editor import Editor
 from ohlora.scorers.meter import PropertyMeter
 from ohlora.vectorfind.find import find_directions
-from tests.planted import IdentityNormalisation, PlantedGenerator, PlantedScorer
-from tests.vectorfind.test_planted import COLS, _samples
+from tests.planted import (
+    COLS,
+    IdentityNormalisation,
+    PlantedGenerator,
+    PlantedScorer,
+    find_planted,
+    planted_samples,
+)
 
 GROUPS = ["hair_color", "hair_length", "background_mean"]
 
 
+@pytest.fixture(scope="module")
+def planted():
+    return find_planted()
+
+
+def test_directions_recover_planted_vectors(planted):
+    gen, d, warnings = planted
+    assert warnings == []
+    for i, p in enumerate(["eyes", "mouth", "pose"]):
+        cos = float(d.sets["all"].vector(p) @ gen.directions[i])
+        assert cos > 0.99, (p, cos)
+        assert d.sets["all"].stats[p]["val_accuracy"] > 0.95
+
+
+def test_positive_step_raises_the_score(planted):
+    gen, d, _ = planted
+    z = gen.sample_latents(50, 10_000)
+    for i, p in enumerate(["eyes", "mouth", "pose"]):
+        before = z @ gen.directions[i]
+        after = (z + 0.5 * d.sets["all"].vector(p)) @ gen.directions[i]
+        assert np.all(after > before)
+        assert np.all(d.sets["all"].slopes()[i, i] > 0)
+
+
 def test_eight_groups_at_the_medians():
     gen = PlantedGenerator()
-    s = _samples(gen, 4000)
+    s = planted_samples(gen, 4000)
     d, warnings = find_directions(
         s,
         gen,
@@ -58,7 +89,7 @@ def test_eight_groups_at_the_medians():
 def test_small_groups_are_reported_not_merged():
     gen = PlantedGenerator()
     d, warnings = find_directions(
-        _samples(gen, 120),
+        planted_samples(gen, 120),
         gen,
         space="z",
         steered=["eyes"],

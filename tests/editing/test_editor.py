@@ -1,4 +1,4 @@
-"""Direction finding and editing in w and w+ of a (tiny, random) StyleGAN."""
+"""The editor hits asked targets and keeps unasked properties, in z, w and w+."""
 
 from __future__ import annotations
 
@@ -13,7 +13,12 @@ from ohlora.scorers.meter import PropertyMeter
 from ohlora.store.samples import Samples
 from ohlora.vectorfind.find import find_directions
 from tests.generators.stylegan.random_weights import random_stylegan
-from tests.planted import IdentityNormalisation
+from tests.planted import (
+    COLS,
+    IdentityNormalisation,
+    PlantedScorer,
+    find_planted,
+)
 
 ARCH = {
     "z_dim": 16,
@@ -23,6 +28,39 @@ ARCH = {
     "fmaps_base": 256,
     "fmaps_max": 16,
 }
+
+
+@pytest.fixture(scope="module")
+def planted():
+    return find_planted()
+
+
+@pytest.mark.parametrize("refine", [0, 2])
+def test_editing_hits_asked_targets(planted, refine):
+    gen, d, _ = planted
+    meter = PropertyMeter(PlantedScorer(), IdentityNormalisation(), COLS)
+    editor = Editor(gen, d, meter=meter, refine=refine)
+    rng = np.random.default_rng(1)
+    n = 60
+    targets = {p: rng.uniform(-2, 2, n) for p in ["eyes", "mouth", "pose"]}
+    res = editor.edit(gen.sample_latents(n, 5000), targets)
+    measured = meter.measure(res.images)
+    for j, p in enumerate(["eyes", "mouth", "pose"]):
+        corr = np.corrcoef(targets[p], measured[:, j])[0, 1]
+        assert corr > 0.99, (p, corr)
+        assert np.abs(targets[p] - measured[:, j]).mean() < 0.1
+
+
+def test_unasked_properties_stay(planted):
+    gen, d, _ = planted
+    meter = PropertyMeter(PlantedScorer(), IdentityNormalisation(), COLS)
+    editor = Editor(gen, d, meter=meter, refine=0)
+    z = gen.sample_latents(40, 7000)
+    before = meter.measure(gen.synthesize(z))
+    res = editor.edit(z, {"eyes": np.full(40, 1.5)})
+    after = meter.measure(res.images)
+    np.testing.assert_allclose(after[:, 0], 1.5, atol=0.1)
+    np.testing.assert_allclose(after[:, 1:3], before[:, 1:3], atol=0.1)
 
 
 @dataclass
@@ -47,7 +85,7 @@ class BrightnessScorer:
         pass
 
 
-COLS = {"eyes": "b.top", "mouth": "b.red"}
+BRIGHTNESS_COLS = {"eyes": "b.top", "mouth": "b.red"}
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +110,7 @@ def setup():
         columns=BrightnessScorer.columns,
         normalised=norm,
     )
-    return g, s, PropertyMeter(BrightnessScorer(), Norm(), COLS)
+    return g, s, PropertyMeter(BrightnessScorer(), Norm(), BRIGHTNESS_COLS)
 
 
 @pytest.mark.parametrize("space", ["w", "w+"])
@@ -86,7 +124,7 @@ def test_edit_in_mapped_spaces(setup, space):
         kept=["mouth"],
         k=0.2,
         algorithm="b",
-        property_columns=COLS,
+        property_columns=BRIGHTNESS_COLS,
         normalisation={},
     )
     assert d.sets["all"].vectors.shape == (2, 16)
@@ -110,7 +148,7 @@ def test_w_plus_direction_moves_only_chosen_layers(setup):
         kept=[],
         k=0.2,
         algorithm="b",
-        property_columns=COLS,
+        property_columns=BRIGHTNESS_COLS,
         normalisation={},
         layers=[0, 1, 2, 3],
     )

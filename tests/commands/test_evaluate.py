@@ -1,0 +1,29 @@
+"""`ohlora evaluate` on the shared small real run writes the report."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from tests.commands.cli import run_ohlora
+
+
+@pytest.mark.slow
+def test_evaluate_writes_the_report(small_run, tmp_path):
+    out = tmp_path / "eval"
+    res = run_ohlora(
+        "evaluate", "--run", small_run, "--cases", 2, "--protocol", "v7", "--out", out,
+        "--workers", 0,
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    report = json.loads((out / "report.json").read_text())
+    assert report["cases"] == 2 and len(report["per_case"]) == 2
+    assert 0 <= report["passed_v7"] <= 2 and set(report["mean_corr"]) == {"eyes", "mouth", "pose"}
+    rows = list(csv.DictReader((out / "cases.csv").open()))
+    assert len(rows) == 2
+    md = (out / "report.md").read_text()
+    assert "eyes" in md and ".png" in md
+    for name in (p.split("](")[1].rstrip(")") for p in md.split("![")[1:]):
+        assert (out / name.split(")")[0]).is_file(), name
