@@ -1,81 +1,157 @@
-"""Draw docs/images/architecture.png: the modules and how data flows between them."""
+"""Draw docs/images/architecture.png: the package's layers, read from the import-linter layers
+contract in pyproject.toml (the one `make lint` checks), one row per layer, top to bottom.
+
+A module may import only the rows below its own; modules side by side in a row do not import
+each other. Run: .venv/bin/python scripts/make_architecture_figure.py
+"""
 
 from __future__ import annotations
 
+import itertools
+import tomllib
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-from matplotlib.patches import FancyBboxPatch
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-BOXES = {
-    "weights.py\nregistry + sha256": (0.02, 0.78),
-    "generators/\nDCGAN 64 · StyleGAN 256\nz · w · w+": (0.22, 0.78),
-    "faces/\nmediapipe mesh + selfie\n→ class map": (0.44, 0.78),
-    "properties/\nalgorithms 1, 2, landmark\n→ 7 scores, z-normalised": (0.66, 0.78),
-    "store/\nrun dir, config.json\nsharded samples (resumable)": (0.44, 0.50),
-    "classifiers/\ngender · quality (5-fold)\nproperty CNN": (0.66, 0.50),
-    "vectorfind/\ntop/bottom-k → LinearSVC\nresponse model · groups": (0.22, 0.22),
-    "vectorfind/edit\ntargets → steps\nclosed loop": (0.44, 0.22),
-    "evaluate/\ngeneration test v3 / v7\nreport · sweep": (0.66, 0.22),
-    "studio/ · animate\nweb page · clips": (0.66, -0.04),
+ROOT = Path(__file__).resolve().parents[1]
+
+# What each module owns (the caption under its name).
+OWNS = {
+    "cli": "one subcommand per module of commands/",
+    "commands": "thin: parse options, build the stage's parameters\n"
+    "(SampleParams, FindParams, EditParams, EvalParams ...)",
+    "studio": "web pages: the studio (live sliders, clips)\nand the labelling page",
+    "evaluate": "generation test v3 / v7, reports,\nsweeps over n and k",
+    "editing": "Editor: asked targets -> steps, closed loop;\nedit plans and batches",
+    "vectorfind": "top/bottom-k -> LinearSVC directions,\nresponse model, groups",
+    "sampling": "the sample stage: shards planned,\ncomputed (local engine), finalised",
+    "scorers": "Scorer protocol, Scores; mesh and property-CNN\n"
+    "scorers; make_scorer; PropertyMeter",
+    "classifiers": "gender / quality CNNs, hand labels,\nK-fold training, annotating a store",
+    "generators": "Generator protocol, seed rule;\nDCGAN 64 px, StyleGAN 256 px (z, w, w+)",
+    "properties": "algorithms 1, 2, landmark -> 7 scores;\nGaussian normalisation",
+    "faces": "mediapipe face mesh + selfie mask -> class map",
+    "store": "run directories (config.json, provenance),\nsharded sample store, filters",
+    "weights": "registry: where each file comes from,\nits sha256, the cache",
+    "modelfolder": "one model format: safetensors + JSON\n+ sha256 + version",
+    "runinfo": "provenance, atomic writes",
+    "progress": "progress bars",
+    "errors": "OhloraError: one line, what to do",
 }
-ARROWS = [
-    (0, 1),
-    (1, 2),
-    (2, 3),
-    (3, 4),
-    (1, 4),
-    (4, 5),
-    (5, 4),
-    (4, 6),
-    (6, 7),
-    (7, 8),
-    (7, 9),
-]
+# The name of each band of rows, by its first module.
+BANDS = {
+    "cli": "entry",
+    "commands": "commands",
+    "studio": "stages",
+    "scorers": "models",
+    "generators": "images and\nscores",
+    "store": "storage",
+    "modelfolder": "utilities",
+}
+COLOURS = {
+    "entry": "#f3f3f3",
+    "commands": "#f3f3f3",
+    "stages": "#e8f1e4",
+    "models": "#eef3fb",
+    "images and\nscores": "#fbf3e6",
+    "storage": "#f4eef8",
+    "utilities": "#f3f3f3",
+}
 
 
-def _edge(
-    c: tuple[float, float], towards: tuple[float, float], w: float, h: float
-) -> tuple[float, float]:
-    """Where the line from box centre c towards another point leaves the box (plus a gap)."""
-    dx, dy = towards[0] - c[0], towards[1] - c[1]
-    t = min(
-        (w / 2 + 0.006) / abs(dx) if dx else float("inf"),
-        (h / 2 + 0.012) / abs(dy) if dy else float("inf"),
-    )
-    return c[0] + t * dx, c[1] + t * dy
+def layers() -> list[list[str]]:
+    """The contract's layers, top first, as lists of short module names (`__main__` left out:
+    it only calls the cli)."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    contracts = config["tool"]["importlinter"]["contracts"]
+    spec = next(c for c in contracts if c["type"] == "layers")["layers"]
+    rows = [[m.strip().removeprefix("ohlora.") for m in row.split("|")] for row in spec]
+    return [row for row in rows if row != ["__main__"]]
+
+
+def label(module: str) -> str:
+    folder = (ROOT / "src" / "ohlora" / module).is_dir()
+    return f"{module}/" if folder else f"{module}.py"
 
 
 def main() -> None:
-    fig, ax = plt.subplots(figsize=(10.5, 6))
+    rows = layers()
+    row_h, gap, width = 0.8, 0.24, 10.0
+    height = len(rows) * (row_h + gap)
+    fig, ax = plt.subplots(figsize=(11, height * 0.78))
     ax.set_axis_off()
-    names = list(BOXES)
-    w, h = 0.17, 0.15
-    for name, (x, y) in BOXES.items():
+    band, y = "entry", height
+    centres: list[float] = []
+    for row in rows:
+        y -= row_h + gap
+        band = BANDS.get(row[0], band)
+        if row[0] in BANDS:
+            ax.text(
+                0.05,
+                y + row_h / 2,
+                BANDS[row[0]],
+                ha="left",
+                va="center",
+                fontsize=9,
+                color="#555",
+                style="italic",
+            )
+        left, span = 1.35, width - 1.35
+        w = (span - 0.15 * (len(row) - 1)) / len(row)
+        for i, module in enumerate(row):
+            x = left + i * (w + 0.15)
+            ax.add_patch(
+                FancyBboxPatch(
+                    (x, y),
+                    w,
+                    row_h,
+                    boxstyle="round,pad=0.02",
+                    fc=COLOURS[band],
+                    ec="#3566a8",
+                    lw=1.1,
+                )
+            )
+            ax.text(
+                x + 0.12,
+                y + row_h - 0.13,
+                label(module),
+                ha="left",
+                va="top",
+                fontsize=9.5,
+                weight="bold",
+            )
+            ax.text(
+                x + 0.12,
+                y + row_h - 0.33,
+                OWNS.get(module, ""),
+                ha="left",
+                va="top",
+                fontsize=7.6,
+                color="#333",
+            )
+        centres.append(y)
+    for upper, lower in itertools.pairwise(centres):
         ax.add_patch(
-            FancyBboxPatch(
-                (x, y), w, h, boxstyle="round,pad=0.01", fc="#eef3fb", ec="#3566a8", lw=1.3
+            FancyArrowPatch(
+                (1.0, upper - 0.02),
+                (1.0, lower + row_h + 0.02),
+                arrowstyle="-|>",
+                mutation_scale=10,
+                color="#777",
+                lw=1.0,
             )
         )
-        ax.text(x + w / 2, y + h / 2, name, ha="center", va="center", fontsize=8.5)
-    for a, b in ARROWS:
-        (xa, ya), (xb, yb) = BOXES[names[a]], BOXES[names[b]]
-        ca, cb = (xa + w / 2, ya + h / 2), (xb + w / 2, yb + h / 2)
-        offset = 0.012 if (b, a) in ARROWS else 0.0
-        ca, cb = (ca[0], ca[1] + offset), (cb[0], cb[1] + offset)
-        ax.annotate(
-            "",
-            xy=_edge(cb, ca, w, h),
-            xytext=_edge(ca, cb, w, h),
-            arrowprops={"arrowstyle": "->", "color": "#555", "lw": 1.1},
-        )
-    ax.set_xlim(0, 0.85)
-    ax.set_ylim(-0.08, 0.97)
-    ax.set_title("ohlora: data flows from generator to steerable, evaluated edits", fontsize=11)
-    out = Path(__file__).resolve().parents[1] / "docs" / "images" / "architecture.png"
+    ax.set_xlim(0, width + 0.1)
+    ax.set_ylim(-0.1, height)
+    ax.set_title(
+        "ohlora: each layer imports only the layers below it (pinned by `make lint`)",
+        fontsize=11,
+    )
+    out = ROOT / "docs" / "images" / "architecture.png"
     out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(out, dpi=110, bbox_inches="tight")
     print(out)
