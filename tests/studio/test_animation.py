@@ -123,3 +123,39 @@ def test_bad_arguments_are_one_line_errors(small_run, tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["animate", "--run", str(small_run), "--seed", "-1", "--out", "a.gif"])
     assert "out of range" in capsys.readouterr().err
+
+
+# Floors of issue 11: talk and blink clips >= 95% of frames the same person as frame 0 (dlib's
+# descriptor, a judge no edit uses), turn clips >= 80%.
+FLOORS = {"talk": 0.95, "blink": 0.95, "turn": 0.80}
+
+
+@pytest.fixture(scope="module")
+def clip_editor(small_run):
+    from ohlora.editing.params import EditParams
+    from ohlora.editing.run_editor import open_editor
+
+    editor = open_editor(small_run, EditParams(refine=0, workers=0))
+    assert editor.method == "local"  # the default editor of the DCGAN
+    yield editor
+    editor.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("clip", sorted(FLOORS))
+def test_every_frame_is_the_person_of_frame_0(clip_editor, clip):
+    from ohlora.evaluate.keeping import KeepingChecks, clip_consistency
+    from ohlora.scorers.dlib.judge import DlibJudge
+    from ohlora.studio.animation import animate
+
+    checks = KeepingChecks(DlibJudge(workers=0))
+    try:
+        for seed in (7, 11):
+            latent = clip_editor.base_latents(np.array([seed]))
+            base = clip_editor.measure_base(latent)
+            frames = animate(clip_editor, latent, base, clip, 2.0, 8.0, seed=seed).frames
+            c = clip_consistency(frames, checks)
+            assert c.same_share >= FLOORS[clip], (clip, seed, c)
+            assert c.background_change <= 15, (clip, seed, c)
+    finally:
+        checks.close()

@@ -187,6 +187,20 @@ def add_refine_arg(p: argparse.ArgumentParser, default: int = 2, help: str = "")
     )
 
 
+def add_method_arg(p: argparse.ArgumentParser) -> None:
+    """--method: how the edit renders (auto, local, calibrated, seed)."""
+    p.add_argument(
+        "--method",
+        choices=["auto", "local", "calibrated", "seed"],
+        default="auto",
+        help="local: eyes and mouth edited only inside their face regions, pose on the whole "
+        "person, the background kept (needs a generator with feature access: the DCGAN); "
+        "calibrated: the whole step on the whole face; seed: the original's rule (asked value "
+        "x unit direction), as a baseline; auto (default): local where the generator allows, "
+        "else calibrated",
+    )
+
+
 def add_views_arg(p: argparse.ArgumentParser, help: str) -> None:
     """--views: test-time views the edit's measurements average (1..4)."""
     p.add_argument("--views", type=int_range(1, 4), default=1, help=f"{help} (1..4)")

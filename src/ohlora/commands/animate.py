@@ -8,6 +8,7 @@ from pathlib import Path
 from ohlora.commands._args import (
     add_edit_run_args,
     add_face_seed_arg,
+    add_method_arg,
     float_range,
     int_range,
     params_from,
@@ -49,6 +50,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--fps", type=float_range(1, 30), default=15.0, help="frames a second (1..30)")
     p.add_argument("--out", type=Path, required=True, help="output file: .gif or .mp4")
+    add_method_arg(p)
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="measure every frame against frame 0 with the independent judge (dlib's face "
+        "descriptor): the share judged the same person, and the background change",
+    )
     p.add_argument(
         "--size",
         type=int_range(0, 1024),
@@ -121,4 +129,18 @@ def run(args: argparse.Namespace) -> int:
     write_clip(clip.frames, args.out, args.fps, args.size)
     rest_text = ", ".join(f"{p} {v:+.2f}" for p, v in clip.rest.items())
     print(f"{args.out}: {len(clip.frames)} frames at {args.fps:g} fps (rest {rest_text})")
+    if args.check:
+        from ohlora.evaluate.keeping import KeepingChecks, clip_consistency
+        from ohlora.scorers.dlib.judge import DlibJudge
+
+        checks = KeepingChecks(DlibJudge(workers=0))
+        try:
+            c = clip_consistency(clip.frames, checks)
+        finally:
+            checks.close()
+        print(
+            f"same person as frame 0: {100 * c.same_share:.1f}% of frames (mean distance "
+            f"{c.mean_distance:.3f}, max {c.max_distance:.3f}); background change "
+            f"{c.background_change:.1f} of 255"
+        )
     return 0

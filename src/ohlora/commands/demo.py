@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from ohlora.commands._args import (
+    add_method_arg,
     add_refine_arg,
     add_test_args,
     add_workers_arg,
@@ -38,6 +39,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     add_test_args(p, "test cases")
     add_refine_arg(p)
+    add_method_arg(p)
     add_workers_arg(p)
 
 

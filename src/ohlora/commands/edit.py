@@ -8,6 +8,7 @@ from pathlib import Path
 from ohlora.commands._args import (
     add_edit_run_args,
     add_face_seed_arg,
+    add_method_arg,
     add_refine_arg,
     add_views_arg,
     add_workers_arg,
@@ -52,6 +53,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--out", type=Path, required=True, help="single form: PNG file; batch form: output folder"
     )
     add_refine_arg(p)
+    add_method_arg(p)
     add_views_arg(p, "test-time views averaged in the edit's measurements")
     p.add_argument(
         "--size",

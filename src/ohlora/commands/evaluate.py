@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ohlora.commands._args import (
     add_directions_arg,
+    add_method_arg,
     add_refine_arg,
     add_rng_seed_arg,
     add_scorer_arg,
@@ -40,19 +41,21 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--run", type=Path, required=True, help="run directory")
     add_test_args(p, "number of base faces")
     add_refine_arg(p)
-    p.add_argument(
-        "--method",
-        choices=["calibrated", "seed"],
-        default="calibrated",
-        help="calibrated: ohlora's targets-to-steps edit; seed: the original's rule "
-        "(asked value x unit direction), as a baseline",
-    )
+    add_method_arg(p)
     add_views_arg(p, "test-time views the edit's own measurements average (the judge uses 1)")
     add_scorer_arg(
         p,
         "scorer that measures the edited faces (cnn: the property CNN the run was sampled "
         "with, else RUN/property_cnn)",
         flag="--judge",
+    )
+    p.add_argument(
+        "--second-judge",
+        choices=["dlib", "none"],
+        default="dlib",
+        help="independent judge of identity (same person as the unedited face) and of "
+        "obedience: dlib's descriptor and 68 landmarks, never used by any edit (default); "
+        "none skips both (background and unasked properties are still measured)",
     )
     add_directions_arg(p)
     p.add_argument(
@@ -79,5 +82,14 @@ def run(args: argparse.Namespace) -> int:
         f"mean corr eyes {mc['eyes']:.4f} mouth {mc['mouth']:.4f} pose {mc['pose']:.4f}; "
         f"passed v3 {s['passed_v3']}/{s['cases']}, v7 {s['passed_v7']}/{s['cases']}"
     )
+    keep = s.get("keeping", {})
+    if "identity" in keep:
+        ident, ind = keep["identity"], keep["independent"]["mean_corr"]
+        print(
+            f"same person {100 * ident['same_person_share']:.1f}% (mean distance "
+            f"{ident['mean_distance']:.3f}); background change {keep['background_change']:.1f}; "
+            f"independent corr eyes {ind['eyes']:.4f} mouth {ind['mouth']:.4f} "
+            f"pose {ind['pose']:.4f}"
+        )
     print(report)
     return 0

@@ -17,6 +17,8 @@ class EditParams:
     directions: Path | None = None  # a directions folder (None: RUN/directions)
     refine: int = 2  # closed-loop correction rounds (0: open loop)
     views: int = 1  # test-time views averaged in the edit's own measurements (1..4)
-    method: str = "calibrated"  # calibrated: targets solved into steps; seed: the original's
+    # local: region-local rendering; calibrated: targets solved into global steps; seed: the
+    # original's rule; auto: local where the generator allows it, else calibrated
+    method: str = "auto"
     workers: int = 2  # face-analysis processes of the edit's meter (0: in-process)
     scorer: str = "mesh"  # the scorer that measures base and edited faces

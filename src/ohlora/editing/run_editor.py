@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ohlora.editing.editor import Editor
+from ohlora.editing.local import supports_local
 from ohlora.editing.params import EditParams
 from ohlora.scorers.meter import open_meter
 from ohlora.vectorfind.directions import load_directions
@@ -12,11 +13,17 @@ from ohlora.vectorfind.directions import load_directions
 
 def open_editor(run: Path, params: EditParams | None = None) -> Editor:
     """An editor over the run's generator and directions (`params.directions`, else
-    RUN/directions). The base face is measured with `params.scorer`; `params.refine` > 0 adds
-    closed-loop corrections. Close it with `editor.close()`."""
+        RUN/directions). The base face is measured with `params.scorer`; `params.refine` > 0 adds
+        closed-loop corrections; `params.method` "auto" is the region-local edit where the generator
+    exposes its feature maps (the DCGAN), else the calibrated one. Close it with
+    `editor.close()`."""
     from ohlora import generators
 
     p = params or EditParams()
     d = load_directions(run, p.directions)
+    g = generators.load(d.generator)
+    method = p.method
+    if method == "auto":
+        method = "local" if supports_local(g, d.space) else "calibrated"
     meter = open_meter(run, p.scorer, p.workers, d.algorithm, views=p.views)
-    return Editor(generators.load(d.generator), d, meter=meter, refine=p.refine, method=p.method)
+    return Editor(g, d, meter=meter, refine=p.refine, method=method)

@@ -20,6 +20,7 @@ class EvalParams:
     cases: int = 20  # base faces
     protocol: str = "v7"  # asked grid and pass rule (v7 or v3)
     judge: str = "mesh"  # the scorer that measures the edited faces
+    second_judge: str = "dlib"  # independent judge of identity and obedience (or "none")
     filter: str | None = None  # draw base faces meeting these conditions (gender, quality)
     seed: int = 0  # draws the base faces
     out: Path | None = None  # report folder (None: RUN/eval-PROTOCOL)

@@ -28,6 +28,8 @@ def evaluate_run(
     import json
 
     from ohlora.editing.run_editor import open_editor
+    from ohlora.evaluate.keeping import KeepingChecks
+    from ohlora.scorers.dlib.judge import DlibJudge
     from ohlora.scorers.meter import open_meter
 
     p = params
@@ -46,6 +48,9 @@ def evaluate_run(
 
         accept = accept_by_filter(run, p.filter)
     out = p.out or Path(run) / f"eval-{p.protocol}"
+    keeping = KeepingChecks(
+        DlibJudge.for_run(run, p.edit.workers) if p.second_judge == "dlib" else None
+    )
     try:
         with progress_bar() as bar:
             task = bar.add_task(f"evaluate {p.protocol}", total=p.cases)
@@ -57,8 +62,10 @@ def evaluate_run(
                 seed=p.seed,
                 accept=accept,
                 on_case=lambda _r: bar.advance(task),
+                keeping=keeping,
             )
     finally:
+        keeping.close()
         if judge_meter is not editor.meter:
             judge_meter.close()
         if own_editor:
@@ -74,9 +81,10 @@ def evaluate_run(
         "filter (directions)": editor.d.params.get("filter") or "none",
         "algorithm": editor.d.algorithm,
         "method": editor.method,
-        "refine": editor.refine if editor.method == "calibrated" else 0,
+        "refine": editor.refine if editor.method != "seed" else 0,
         "views (edit)": editor.meter.views if editor.meter is not None else 0,
         "judge": p.judge,
+        "second judge": p.second_judge,
         "seed": p.seed,
     }
     report = write_report(out, records, proto, context, strip=strip)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ohlora.evaluate.figures import grid, save_png
+from ohlora.evaluate.keeping import UNASKED, summarise_keeping
 from ohlora.evaluate.metrics import summarise
 from ohlora.evaluate.protocols import PROPS, V3_CORR, V3_MAE, V7_ABS_CORR, Protocol
 from ohlora.evaluate.runner import CaseRecord
@@ -27,10 +28,25 @@ def cases_csv(records: list[CaseRecord]) -> str:
             "total",
             "pass_v3",
             "pass_v7",
+            "same_person",
+            "identity_distance",
+            "background_change",
+            *[f"unasked_mae_{p}" for p in UNASKED],
+            *[f"independent_corr_{p}" for p in PROPS],
         ]
     )
     for i, r in enumerate(records):
-        c = r.result
+        c, k = r.result, r.keep
+        keep_cells = ["", "", ""] + [""] * len(UNASKED) + [""] * len(PROPS)
+        if k is not None:
+            ind = k.independent
+            keep_cells = [
+                f"{k.same_share:.4f}",
+                f"{k.mean_distance:.4f}",
+                f"{k.background:.2f}",
+                *[f"{k.unasked_mae.get(p, float('nan')):.4f}" for p in UNASKED],
+                *[f"{ind.corr[p]:.4f}" if ind else "" for p in PROPS],
+            ]
         w.writerow(
             [
                 i,
@@ -41,6 +57,7 @@ def cases_csv(records: list[CaseRecord]) -> str:
                 c.total,
                 int(c.pass_v3),
                 int(c.pass_v7),
+                *keep_cells,
             ]
         )
     return buf.getvalue()
@@ -56,6 +73,9 @@ def write_report(
     """Write the report files into `out`; returns the path of report.md."""
     out.mkdir(parents=True, exist_ok=True)
     summary = summarise([r.result for r in records])
+    keeps = [r.keep for r in records if r.keep is not None]
+    if keeps:
+        summary["keeping"] = summarise_keeping(keeps)
     atomic_write_bytes(out / "cases.csv", cases_csv(records).encode())
     ranked = sorted(
         range(len(records)),
@@ -81,6 +101,7 @@ def write_report(
                 "valid": r.result.valid,
                 "pass_v3": r.result.pass_v3,
                 "pass_v7": r.result.pass_v7,
+                **(_keep_json(r.keep) if r.keep is not None else {}),
             }
             for r in records
         ],
@@ -124,6 +145,8 @@ def write_report(
         f"{summary['faces_lost']}.",
         "",
     ]
+    if keeps:
+        md += _keeping_md(summary["keeping"])
     for title, rec, name in (
         ("Best case", best, "best_case.png"),
         ("Worst case", worst, "worst_case.png"),
@@ -146,6 +169,52 @@ def write_report(
     path = out / "report.md"
     atomic_write_bytes(path, "\n".join(md).encode())
     return path
+
+
+def _keep_json(k) -> dict[str, Any]:
+    out: dict[str, Any] = {"unasked_mae": k.unasked_mae, "background_change": k.background}
+    if k.distance is not None:
+        out["same_person"] = k.same_share
+        out["identity_distance"] = k.mean_distance
+    if k.independent is not None:
+        out["independent_corr"] = k.independent.corr
+        out["independent_mae"] = k.independent.mae
+    return out
+
+
+def _keeping_md(keep: dict[str, Any]) -> list[str]:
+    """The report's section on what the edits keep."""
+    md = ["## What the edits keep", ""]
+    ident = keep.get("identity")
+    if ident:
+        md += [
+            f"- same person as the unedited face (dlib descriptor distance < 0.6): "
+            f"**{100 * ident['same_person_share']:.1f}%** of {ident['faces']} edited faces "
+            f"(worst case {100 * ident['worst_case_same_share']:.0f}%); mean distance "
+            f"**{ident['mean_distance']:.3f}**",
+        ]
+    md += [
+        f"- background: mean pixel change outside the person mask "
+        f"**{keep['background_change']:.1f}** of 255",
+        "- unasked properties, MAE edited vs unedited (normalised units): "
+        + ", ".join(f"{p} {v:.3f}" for p, v in keep["unasked_mae"].items()),
+        "",
+    ]
+    ind = keep.get("independent")
+    if ind:
+        md += [
+            "Obedience by the independent judge (dlib's 68 landmarks; shares no model and no "
+            "formula with the editor's scorer):",
+            "",
+            "| property | mean corr | mean MAE |",
+            "|---|---|---|",
+            *[f"| {p} | {ind['mean_corr'][p]:.4f} | {ind['mean_mae'][p]:.4f} |" for p in PROPS],
+            "",
+            f"Passed by its readings: v3 {ind['passed_v3']} / {ind['cases']}, v7 "
+            f"{ind['passed_v7']} / {ind['cases']}.",
+            "",
+        ]
+    return md
 
 
 def _nan(x: float) -> bool:

@@ -9,6 +9,7 @@ import numpy as np
 
 from ohlora.editing.editor import Editor
 from ohlora.errors import OhloraError
+from ohlora.evaluate.keeping import KeepingChecks, KeepResult
 from ohlora.evaluate.metrics import CaseResult, score_case
 from ohlora.evaluate.protocols import PROPS, Protocol
 from ohlora.scorers.meter import PropertyMeter
@@ -25,6 +26,7 @@ class CaseRecord:
     asked: np.ndarray
     measured: np.ndarray
     images: np.ndarray = field(repr=False)
+    keep: KeepResult | None = None
 
 
 def pick_bases(
@@ -69,8 +71,10 @@ def run_test(
     seed: int = 0,
     accept: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
     on_case: Callable[[CaseRecord], None] | None = None,
+    keeping: KeepingChecks | None = None,
 ) -> list[CaseRecord]:
-    """Edit every base face to each asked combination and measure the result with `judge`."""
+    """Edit every base face to each asked combination and measure the result with `judge`
+    (and, with `keeping`, what the edits keep of the unedited face)."""
     grid = protocol.grid()
     bases, base_m = pick_bases(editor, judge, cases, seed, accept)
     same_meter = editor.meter is judge
@@ -85,7 +89,11 @@ def run_test(
             res.measured if (same_meter and res.measured is not None) else judge.measure(res.images)
         )
         m = measured[:, jidx]
-        rec = CaseRecord(int(s), score_case(grid, m), grid, m, res.images)
+        keep = None
+        if keeping is not None:
+            base_image = editor.g.synthesize(lat[:1], editor.d.space)[0]
+            keep = keeping.check(grid, base_image, res.images, bm, measured, judge.properties)
+        rec = CaseRecord(int(s), score_case(grid, m), grid, m, res.images, keep)
         records.append(rec)
         if on_case:
             on_case(rec)

@@ -47,6 +47,7 @@ def sweep(run: Path, params: SweepParams) -> Path:
                         cases=p.cases,
                         protocol=p.protocol,
                         out=point / "eval",
+                        second_judge="none",  # sweeps compare directions, not identity
                         edit=EditParams(refine=p.refine, workers=p.workers),
                     )
                     _, summary = evaluate_run(run, test, editor=editor, record=False)

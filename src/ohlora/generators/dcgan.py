@@ -11,12 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 from torch import nn
 
 from ohlora import weights
 from ohlora.errors import OhloraError
-from ohlora.generators.base import TorchGenerator
+from ohlora.generators.base import TorchGenerator, to_uint8
 from ohlora.modelfolder import ModelFolder
 
 CHANNELS = (100, 512, 256, 128, 64, 3)
@@ -112,3 +113,29 @@ class DCGANGenerator(TorchGenerator):
 
     def _forward(self, latents: torch.Tensor, space: str) -> torch.Tensor:
         return self.net(latents.float())
+
+    # -- feature access for region-local edits (ohlora.editing.local) ------------------------
+    def _split(self, res: int) -> int:
+        """Index into `net.main` after which the feature maps are res x res."""
+        sizes = {4: 3, 8: 6, 16: 9, 32: 12}  # after each BatchNorm + ReLU block
+        if res not in sizes:
+            raise OhloraError(f"feature maps exist at {sorted(sizes)} px, not {res}")
+        return sizes[res]
+
+    def features(self, latents: np.ndarray, res: int) -> torch.Tensor:
+        """The feature maps (N, C, res, res) that `latents` (z) produce at size `res`."""
+        z = torch.from_numpy(np.ascontiguousarray(latents, np.float32))
+        assert z.ndim == 2 and z.shape[1] == self.z_dim, z.shape
+        with torch.inference_mode():
+            h = z.view(len(z), self.z_dim, 1, 1)
+            for m in self.net.main[: self._split(res)]:
+                h = m(h)
+        assert h.shape[-1] == res, h.shape
+        return h
+
+    def from_features(self, h: torch.Tensor) -> np.ndarray:
+        """Finish the synthesis from feature maps (N, C, res, res): uint8 (N, 64, 64, 3)."""
+        with torch.inference_mode():
+            for m in self.net.main[self._split(int(h.shape[-1])) :]:
+                h = m(h)
+        return to_uint8(h)

@@ -173,7 +173,7 @@ class FaceRenderer:
         }
         face = self.face(s)
         ed = self.editor()
-        closed = Editor(ed.g, ed.d, meter=ed.meter, refine=rounds)
+        closed = Editor(ed.g, ed.d, meter=ed.meter, refine=rounds, method=ed.method, local=ed.local)
         with self._meter_lock:
             res = closed.edit(
                 face.latent,

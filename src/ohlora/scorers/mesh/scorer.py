@@ -20,7 +20,7 @@ from ohlora.faces.analysis import FaceAnalyzer
 from ohlora.properties.columns import COLUMNS
 from ohlora.properties.scores import score_batch
 from ohlora.scorers.base import Closing, Scores
-from ohlora.scorers.mesh.workers import WorkerPool
+from ohlora.scorers.workers import WorkerPool
 
 MAX_CHUNK = 32  # images per task sent to a worker
 
@@ -42,7 +42,7 @@ class MeshScorer(Closing):
 
     def _start_pool(self) -> WorkerPool:
         if self._pool is None:
-            self._pool = WorkerPool(self.workers, self.size)
+            self._pool = WorkerPool(self.workers, "ohlora.scorers.mesh.workers", (str(self.size),))
         return self._pool
 
     def score(self, images: np.ndarray, on_progress: Callable[[int], None] | None = None) -> Scores:
