@@ -98,22 +98,42 @@ class Normalisation:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> Normalisation:
+    def from_dict(cls, data: dict, where: str = "normalisation statistics") -> Normalisation:
+        """Statistics from their JSON form, checked: each column named once, every mean
+        finite and every std finite and positive (or both null: a column without
+        statistics). Anything else would make every measured value inf or NaN, so it is one
+        line naming `where` (the file) instead."""
+        remedy = "refit it with `ohlora sample --run RUN` (or copy it from the run it came from)"
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise OhloraError(
-                f"not an ohlora normalisation file (expected format {FORMAT!r}): refit it "
-                "with `ohlora sample`"
+                f"{where} is not an ohlora normalisation file (expected format {FORMAT!r}): "
+                f"{remedy}"
             )
-
-        def num(x: float | None) -> float:
-            return float("nan") if x is None else float(x)
-
-        rows = data["columns"]
+        rows = data.get("columns")
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise OhloraError(f"{where} has no list of columns: {remedy}")
+        names, means, stds, counts = [], [], [], []
+        for k, r in enumerate(rows):
+            name, mean, std = r.get("column"), r.get("mean"), r.get("std")
+            if not isinstance(name, str) or name in names:
+                raise OhloraError(f"{where}: column {k} has a missing or repeated name: {remedy}")
+            if (mean is None) != (std is None):
+                raise OhloraError(f"{where}: {name} has a mean or a std but not both: {remedy}")
+            if mean is not None and not (_finite(mean) and _finite(std) and std > 0):
+                raise OhloraError(
+                    f"{where}: {name} has mean {mean!r} and std {std!r} (need a finite mean and "
+                    f"a finite std > 0): {remedy}"
+                )
+            names.append(name)
+            means.append(float("nan") if mean is None else float(mean))
+            stds.append(float("nan") if std is None else float(std))
+            count = r.get("count", 0)
+            counts.append(count if isinstance(count, int) and count >= 0 else 0)
         return cls(
-            [r["column"] for r in rows],
-            np.array([num(r["mean"]) for r in rows], np.float64),
-            np.array([num(r["std"]) for r in rows], np.float64),
-            np.array([int(r.get("count", 0)) for r in rows], np.int64),
+            names,
+            np.array(means, np.float64),
+            np.array(stds, np.float64),
+            np.array(counts, np.int64),
         )
 
     def save(self, path: Path) -> None:
@@ -122,7 +142,14 @@ class Normalisation:
 
     @classmethod
     def load(cls, path: Path) -> Normalisation:
-        return cls.from_dict(read_json(Path(path)))
+        """Read and check a statistics file (see `from_dict`)."""
+        remedy = "refit it with `ohlora sample --run RUN`"
+        return cls.from_dict(read_json(Path(path), remedy), where=str(path))
+
+
+def _finite(x: object) -> bool:
+    """A real number (not a bool, not NaN, not infinite)."""
+    return isinstance(x, int | float) and not isinstance(x, bool) and bool(np.isfinite(x))
 
 
 def run_normalisation(run: Path) -> Normalisation:
