@@ -56,11 +56,16 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write a file so that readers see the old content or the whole new one, never a part."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        # a refused rename (`path` is a folder) or a full disk leaves no stray temp file
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def atomic_write_json(path: Path, obj: Any) -> None:
@@ -68,16 +73,20 @@ def atomic_write_json(path: Path, obj: Any) -> None:
     atomic_write_bytes(path, (json.dumps(obj, indent=2, sort_keys=True) + "\n").encode())
 
 
-def read_json(path: Path) -> Any:
-    """Read a JSON file, turning a missing or corrupt file into a one-line user error."""
+def read_json(path: Path, remedy: str = "fix or delete it") -> Any:
+    """Read a JSON file, turning a missing or corrupt file into a one-line user error that
+    ends in `remedy` (what to do: which command rewrites the file)."""
     from ohlora.errors import OhloraError
 
     try:
         return json.loads(Path(path).read_text())
     except FileNotFoundError:
         raise OhloraError(f"{path} does not exist") from None
-    except json.JSONDecodeError as e:
-        raise OhloraError(f"{path} is not valid JSON (line {e.lineno}): fix or delete it") from None
+    except IsADirectoryError:
+        raise OhloraError(f"{path} is a folder, not a JSON file: check the path") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        line = f" (line {e.lineno})" if isinstance(e, json.JSONDecodeError) else ""
+        raise OhloraError(f"{path} is not valid JSON{line}: {remedy}") from None
 
 
 def read_csv_text(path: Path, what: str) -> str:
@@ -89,5 +98,7 @@ def read_csv_text(path: Path, what: str) -> str:
         return Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise OhloraError(f"{what} {path} does not exist: give an existing file") from None
+    except IsADirectoryError:
+        raise OhloraError(f"{what} {path} is a folder: give the CSV file itself") from None
     except UnicodeDecodeError:
         raise OhloraError(f"{what} {path} is not UTF-8 text: save it as a CSV file") from None
