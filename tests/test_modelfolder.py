@@ -61,9 +61,11 @@ def test_every_load_is_checked_and_the_digest_is_remembered_per_size_and_mtime(t
     # a config that does not fit its weights is one line too (`damaged`)
     from ohlora.modelfolder import damaged
 
-    with pytest.raises(OhloraError, match=r"config.json is damaged .*KeyError.*: rerun"):
-        with damaged(mf.config_path, "rerun"):
-            {}["channels"]
+    with (
+        pytest.raises(OhloraError, match=r"config.json is damaged .*KeyError.*: rerun"),
+        damaged(mf.config_path, "rerun"),
+    ):
+        {}["channels"]
 
 
 def test_folders_from_before_the_format_load(tmp_path):

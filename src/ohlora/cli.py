@@ -17,7 +17,7 @@ import pkgutil
 import sys
 from types import ModuleType
 
-from ohlora import __version__
+from ohlora import __version__, paths
 from ohlora.errors import OhloraError
 
 EPILOG = """examples:
@@ -95,8 +95,27 @@ def build_parser() -> argparse.ArgumentParser:
             formatter_class=HelpFormatter,
         )
         mod.add_arguments(p)
-        p.set_defaults(_run=mod.run, _interrupted=getattr(mod, "INTERRUPTED", INTERRUPTED))
+        p.set_defaults(
+            _run=mod.run,
+            _interrupted=getattr(mod, "INTERRUPTED", INTERRUPTED),
+            _out=getattr(mod, "OUT", None),
+        )
     return parser
+
+
+def check_paths(args: argparse.Namespace) -> None:
+    """The paths every command shares, checked before any work: --run never a file, --plan an
+    existing file, --out what the command's `OUT` says ("folder", or the file extensions it
+    writes; None: the command checks it itself)."""
+    if getattr(args, "run", None) is not None:
+        paths.run_folder(args.run)
+    if getattr(args, "plan", None) is not None:
+        paths.input_file(args.plan, "--plan")
+    out, kind = getattr(args, "out", None), args._out
+    if out is not None and kind == "folder":
+        paths.output_folder(out)
+    elif out is not None and kind is not None:
+        paths.output_file(out, kind)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     prefix = f"ohlora {args.command}"
     try:
+        check_paths(args)
         return int(args._run(args) or 0)
     except OhloraError as e:
         print(f"{prefix}: error: {e}", file=sys.stderr)

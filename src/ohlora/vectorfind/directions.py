@@ -178,6 +178,32 @@ class Directions:
         if problems:
             raise OhloraError(f"{where} is damaged: {'; '.join(problems[:3])}: {REFIND}")
 
+    def reach(self, prop: str) -> tuple[float, float] | None:
+        """The normalised values of `prop` the training faces spanned (None for directions
+        found before this was recorded)."""
+        stats = self.sets["all"].stats.get(prop, {})
+        r = stats.get("reach") if isinstance(stats, dict) else None
+        return (float(r[0]), float(r[1])) if r else None
+
+    def beyond_reach(self, targets: dict[str, np.ndarray]) -> list[str]:
+        """One line per property with asked targets outside `reach` (NaN: not asked)."""
+        lines = []
+        for prop, t in targets.items():
+            span = self.reach(prop)
+            t = np.asarray(t, np.float64)
+            asked = t[np.isfinite(t)]
+            if span is None or not len(asked):
+                continue
+            out = asked[(asked < span[0]) | (asked > span[1])]
+            if len(out):
+                lines.append(
+                    f"{prop} target{'s' if len(out) > 1 else ''} "
+                    f"{', '.join(f'{v:+g}' for v in out[:3])}{' ...' if len(out) > 3 else ''} "
+                    f"beyond what the training faces reached ({span[0]:+.2f}..{span[1]:+.2f}): "
+                    "expect the edit to stop short"
+                )
+        return lines
+
     def group_of(self, scores: dict[str, np.ndarray]) -> np.ndarray:
         """Group name of each face from its measured (normalised) grouping properties."""
         n = len(next(iter(scores.values()))) if scores else 0
