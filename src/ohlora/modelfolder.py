@@ -10,6 +10,7 @@ directions and the weights cache all save through here.
 Checking is cheap after the first time: the digest of a weights file is remembered in a
 hidden `.<file>.sha256` beside it together with the file's size and modification time, and
 recomputed whenever either changes (any rewrite or byte flip does), so every load is checked.
+The config is sealed with a checksum of its content (`runinfo.sealed`), checked at load.
 A config whose fields do not fit the weights (`damaged`) is one line too, never a traceback.
 
 Folders written before this format still load: a digest stored as `weights_sha256`
@@ -30,7 +31,7 @@ from typing import Any
 
 from ohlora import __version__
 from ohlora.errors import OhloraError
-from ohlora.runinfo import atomic_write_json, read_json
+from ohlora.runinfo import CHECKSUM, atomic_write_json, check_sealed, read_json, sealed
 
 MODEL_FILE = "model.safetensors"
 CONFIG_FILE = "config.json"
@@ -140,6 +141,7 @@ class ModelFolder:
             DIGEST: sha256_file(self.weights_path),
             "ohlora_version": __version__,
         }
+        written = sealed(written)
         atomic_write_json(self.config_path, written)
         return written
 
@@ -160,6 +162,8 @@ class ModelFolder:
                 f"{self.config_path} is not a {adjective} config (format {found!r}, not "
                 f"{kind!r}): {remedy}"
             )
+        check_sealed(config, self.config_path, remedy)
+        config.pop(CHECKSUM, None)
         return config
 
     def check(self, config: Mapping[str, Any], *, remedy: str) -> None:

@@ -73,6 +73,34 @@ def atomic_write_json(path: Path, obj: Any) -> None:
     atomic_write_bytes(path, (json.dumps(obj, indent=2, sort_keys=True) + "\n").encode())
 
 
+CHECKSUM = "checksum"
+
+
+def checksum(obj: dict[str, Any]) -> str:
+    """sha256 of a JSON object's content (key-sorted, the checksum field itself left out): the
+    same before writing and after reading back, whatever the whitespace."""
+    import hashlib
+
+    body = {k: v for k, v in obj.items() if k != CHECKSUM}
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def sealed(obj: dict[str, Any]) -> dict[str, Any]:
+    """`obj` with its checksum, so that a changed byte is noticed when it is read back."""
+    return {**obj, CHECKSUM: checksum(obj)}
+
+
+def check_sealed(obj: Any, path: Path, remedy: str) -> None:
+    """Refuse a JSON object whose recorded checksum differs from its content (files written
+    before checksums, without one, pass)."""
+    from ohlora.errors import OhloraError
+
+    if isinstance(obj, dict) and CHECKSUM in obj and obj[CHECKSUM] != checksum(obj):
+        raise OhloraError(
+            f"{path} was changed after it was written (its checksum does not match): {remedy}"
+        )
+
+
 def read_json(path: Path, remedy: str = "fix or delete it") -> Any:
     """Read a JSON file, turning a missing or corrupt file into a one-line user error that
     ends in `remedy` (what to do: which command rewrites the file)."""

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from ohlora.errors import OhloraError
-from ohlora.runinfo import atomic_write_json, read_json
+from ohlora.runinfo import atomic_write_json, check_sealed, read_json, sealed
 
 FORMAT = "ohlora-normalisation/1"
 NORMALISATION_FILE = "normalisation.json"  # a run's statistics, RUN/normalisation.json
@@ -100,8 +100,8 @@ class Normalisation:
     @classmethod
     def from_dict(cls, data: dict, where: str = "normalisation statistics") -> Normalisation:
         """Statistics from their JSON form, checked: each column named once, every mean
-        finite and every std finite and positive (or both null: a column without
-        statistics). Anything else would make every measured value inf or NaN, so it is one
+        finite or null and every std finite and positive, or null (a column without spread,
+        which `apply` leaves NaN). Anything else would make every measured value inf or NaN, so it is one
         line naming `where` (the file) instead."""
         remedy = "refit it with `ohlora sample --run RUN` (or copy it from the run it came from)"
         if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -117,9 +117,9 @@ class Normalisation:
             name, mean, std = r.get("column"), r.get("mean"), r.get("std")
             if not isinstance(name, str) or name in names:
                 raise OhloraError(f"{where}: column {k} has a missing or repeated name: {remedy}")
-            if (mean is None) != (std is None):
-                raise OhloraError(f"{where}: {name} has a mean or a std but not both: {remedy}")
-            if mean is not None and not (_finite(mean) and _finite(std) and std > 0):
+            bad_mean = mean is not None and not _finite(mean)
+            bad_std = std is not None and not (_finite(std) and std > 0 and _finite(mean))
+            if bad_mean or bad_std:
                 raise OhloraError(
                     f"{where}: {name} has mean {mean!r} and std {std!r} (need a finite mean and "
                     f"a finite std > 0): {remedy}"
@@ -137,14 +137,16 @@ class Normalisation:
         )
 
     def save(self, path: Path) -> None:
-        """Write JSON atomically (a kill never leaves half a file)."""
-        atomic_write_json(Path(path), self.to_dict())
+        """Write JSON atomically (a kill never leaves half a file), sealed with a checksum."""
+        atomic_write_json(Path(path), sealed(self.to_dict()))
 
     @classmethod
     def load(cls, path: Path) -> Normalisation:
         """Read and check a statistics file (see `from_dict`)."""
         remedy = "refit it with `ohlora sample --run RUN`"
-        return cls.from_dict(read_json(Path(path), remedy), where=str(path))
+        data = read_json(Path(path), remedy)
+        check_sealed(data, Path(path), remedy)
+        return cls.from_dict(data, where=str(path))
 
 
 def _finite(x: object) -> bool:
