@@ -84,6 +84,9 @@ def recorded_digest(config: Mapping[str, Any]) -> str | None:
     for key in (DIGEST, *LEGACY_DIGESTS):
         if config.get(key):
             return str(config[key])
+    nested = config.get("weights")  # weights caches converted before this format
+    if isinstance(nested, dict) and nested.get(DIGEST):
+        return str(nested[DIGEST])
     return None
 
 

@@ -171,11 +171,11 @@ def compute_shard(
     job: ShardJob,
     run: Path | None = None,
     on_rows: Callable[[int], None] | None = None,
-    flush_seconds: float = FLUSH_SECONDS,
+    flush_seconds: float | None = None,
 ) -> dict[str, np.ndarray]:
     """The arrays of one shard: its faces generated from their seeds and scored, in chunks
     of `CHUNK` rows. With `run`, the rows done are flushed to the shard's partial file every
-    `flush_seconds`, and a partial left by a killed run is continued; `on_rows` hears the
+    `flush_seconds` (default `FLUSH_SECONDS`), and a partial left by a killed run is continued; `on_rows` hears the
     rows computed (and those found flushed)."""
     columns = list(scorer.columns)
     parts: list[dict[str, np.ndarray]] = []
@@ -187,13 +187,14 @@ def compute_shard(
             start = job.lo + len(flushed["index"])
             if on_rows:
                 on_rows(start - job.lo)
+    every = FLUSH_SECONDS if flush_seconds is None else flush_seconds
     last = time.monotonic()
     for lo in range(start, job.hi, CHUNK):
         hi = min(job.hi, lo + CHUNK)
         parts.append(_compute_rows(gen, scorer, params, lo, hi))
         if on_rows:
             on_rows(hi - lo)
-        if run is not None and hi < job.hi and time.monotonic() - last >= flush_seconds:
+        if run is not None and hi < job.hi and time.monotonic() - last >= every:
             store.write_npz(partial_path(run, job.index), _join(parts, columns))
             last = time.monotonic()
     return _join(parts, columns)
