@@ -101,8 +101,8 @@ class Normalisation:
     def from_dict(cls, data: dict, where: str = "normalisation statistics") -> Normalisation:
         """Statistics from their JSON form, checked: each column named once, every mean
         finite or null and every std finite and positive, or null (a column without spread,
-        which `apply` leaves NaN). Anything else would make every measured value inf or NaN, so it is one
-        line naming `where` (the file) instead."""
+        which `apply` leaves NaN). Anything else would make every measured value inf or NaN,
+        so it is one line naming `where` (the file) instead."""
         remedy = "refit it with `ohlora sample --run RUN` (or copy it from the run it came from)"
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise OhloraError(

@@ -175,8 +175,8 @@ def compute_shard(
 ) -> dict[str, np.ndarray]:
     """The arrays of one shard: its faces generated from their seeds and scored, in chunks
     of `CHUNK` rows. With `run`, the rows done are flushed to the shard's partial file every
-    `flush_seconds` (default `FLUSH_SECONDS`), and a partial left by a killed run is continued; `on_rows` hears the
-    rows computed (and those found flushed)."""
+    `flush_seconds` (default `FLUSH_SECONDS`), and a partial left by a killed run is
+    continued; `on_rows` hears the rows computed (and those found flushed)."""
     columns = list(scorer.columns)
     parts: list[dict[str, np.ndarray]] = []
     start = job.lo
