@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
 
-.PHONY: setup demo test lint bench browser clean
+.PHONY: setup demo test lint bench browser clean fuzz
 
 setup: $(VENV)/.installed
 
@@ -32,6 +32,10 @@ lint: setup
 	$(VENV)/bin/ruff check src tests benchmarks scripts
 	$(VENV)/bin/ruff format --check src tests benchmarks scripts
 	$(VENV)/bin/lint-imports
+
+# The robustness suite with many more generated bad inputs (tests/robustness; CI runs 30 each).
+fuzz: setup
+	OHLORA_FUZZ=1 $(PY) -m pytest -q tests/robustness
 
 bench: setup
 	$(PY) benchmarks/sample_throughput.py

@@ -7,6 +7,12 @@ digest, so a folder whose two files come from different saves is refused with on
 instead of silently mixing models. The property CNN, the gender / quality classifiers, the
 directions and the weights cache all save through here.
 
+Checking is cheap after the first time: the digest of a weights file is remembered in a
+hidden `.<file>.sha256` beside it together with the file's size and modification time, and
+recomputed whenever either changes (any rewrite or byte flip does), so every load is checked.
+The config is sealed with a checksum of its content (`runinfo.sealed`), checked at load.
+A config whose fields do not fit the weights (`damaged`) is one line too, never a traceback.
+
 Folders written before this format still load: a digest stored as `weights_sha256`
 (classifiers) is read as `model_sha256`, and a config without a digest (directions) or
 without a `format` loads unchecked.
@@ -14,15 +20,18 @@ without a `format` loads unchecked.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from collections.abc import Mapping
+import json
+import os
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ohlora import __version__
 from ohlora.errors import OhloraError
-from ohlora.runinfo import atomic_write_json, read_json
+from ohlora.runinfo import CHECKSUM, atomic_write_json, check_sealed, read_json, sealed
 
 MODEL_FILE = "model.safetensors"
 CONFIG_FILE = "config.json"
@@ -39,11 +48,45 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def verified_sha256(path: Path) -> str:
+    """`sha256_file(path)`, reusing the digest remembered in `.<name>.sha256` while the
+    file's size and modification time (ns) are those it was computed for."""
+    path = Path(path)
+    st = path.stat()
+    stamp = path.with_name(f".{path.name}.sha256")
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        rec = json.loads(stamp.read_text())
+        if rec["size"] == st.st_size and rec["mtime_ns"] == st.st_mtime_ns:
+            return str(rec["sha256"])
+    digest = sha256_file(path)
+    with contextlib.suppress(OSError):  # a read-only folder: check again next time
+        atomic_write_json(stamp, {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": digest})
+    return digest
+
+
+@contextlib.contextmanager
+def damaged(path: Path, remedy: str) -> Iterator[None]:
+    """Turn the errors of building a model from a config that does not fit (a missing or
+    mistyped field, wrong shapes) into one line naming `path` and ending in `remedy`."""
+    try:
+        yield
+    except (KeyError, TypeError, ValueError, AssertionError, RuntimeError, IndexError) as e:
+        detail = str(e).splitlines()[0][:120] if str(e) else ""
+        raise OhloraError(
+            f"{path} is damaged or does not fit its weights ({e.__class__.__name__}"
+            + (f": {detail}" if detail else "")
+            + f"): {remedy}"
+        ) from None
+
+
 def recorded_digest(config: Mapping[str, Any]) -> str | None:
     """The weights' sha256 a config records, under its current or an older name."""
     for key in (DIGEST, *LEGACY_DIGESTS):
         if config.get(key):
             return str(config[key])
+    nested = config.get("weights")  # weights caches converted before this format
+    if isinstance(nested, dict) and nested.get(DIGEST):
+        return str(nested[DIGEST])
     return None
 
 
@@ -92,6 +135,7 @@ class ModelFolder:
             from safetensors.torch import save_file as save_torch
 
             save_torch(dict(tensors), str(tmp), metadata=meta)
+        _readable_by_all(tmp)
         tmp.replace(self.weights_path)
         written = {
             **config,
@@ -100,6 +144,7 @@ class ModelFolder:
             DIGEST: sha256_file(self.weights_path),
             "ohlora_version": __version__,
         }
+        written = sealed(written)
         atomic_write_json(self.config_path, written)
         return written
 
@@ -110,7 +155,7 @@ class ModelFolder:
             raise OhloraError(
                 f"{self.path} holds no {what} ({self.config} + {self.weights}): {remedy}"
             )
-        config = read_json(self.config_path)
+        config = read_json(self.config_path, remedy)
         if not isinstance(config, dict):
             raise OhloraError(f"{self.config_path} is not a {what} config: {remedy}")
         found = config.get("format")
@@ -120,12 +165,14 @@ class ModelFolder:
                 f"{self.config_path} is not a {adjective} config (format {found!r}, not "
                 f"{kind!r}): {remedy}"
             )
+        check_sealed(config, self.config_path, remedy)
+        config.pop(CHECKSUM, None)
         return config
 
     def check(self, config: Mapping[str, Any], *, remedy: str) -> None:
         """Refuse weights whose sha256 differs from the one the config records (if any)."""
         expected = recorded_digest(config)
-        if expected and sha256_file(self.weights_path) != expected:
+        if expected and verified_sha256(self.weights_path) != expected:
             raise OhloraError(
                 f"{self.weights_path} does not match the digest in {self.config_path} (the "
                 f"file does not match the sha256 saved with it): the folder is damaged or "
@@ -139,13 +186,12 @@ class ModelFolder:
         what: str,
         remedy: str,
         framework: str = "pt",
-        check: bool = True,
     ) -> tuple[dict[str, Any], dict[str, Any]]:
-        """(tensors, config): torch tensors (`framework` "pt") or numpy arrays ("np"). The
+        """(tensors, config): torch tensors (`framework` "pt") or numpy arrays ("np"), the
+        weights checked against the recorded digest (cheaply, see `verified_sha256`). The
         returned config names the digest `model_sha256` whatever name the file used."""
         config = self.read_config(kind=kind, what=what, remedy=remedy)
-        if check:
-            self.check(config, remedy=remedy)
+        self.check(config, remedy=remedy)
         try:
             if framework == "np":
                 from safetensors.numpy import load_file as load_numpy
@@ -163,6 +209,14 @@ class ModelFolder:
         if digest is not None:
             config[DIGEST] = digest
         return tensors, config
+
+
+def _readable_by_all(path: Path) -> None:
+    """Give a written file the permissions the umask allows (safetensors writes 0600)."""
+
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(path, 0o666 & ~mask)
 
 
 def _is_numpy(value: Any) -> bool:

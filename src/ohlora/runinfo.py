@@ -56,11 +56,16 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write a file so that readers see the old content or the whole new one, never a part."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        # a refused rename (`path` is a folder) or a full disk leaves no stray temp file
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def atomic_write_json(path: Path, obj: Any) -> None:
@@ -68,16 +73,48 @@ def atomic_write_json(path: Path, obj: Any) -> None:
     atomic_write_bytes(path, (json.dumps(obj, indent=2, sort_keys=True) + "\n").encode())
 
 
-def read_json(path: Path) -> Any:
-    """Read a JSON file, turning a missing or corrupt file into a one-line user error."""
+CHECKSUM = "checksum"
+
+
+def checksum(obj: dict[str, Any]) -> str:
+    """sha256 of a JSON object's content (key-sorted, the checksum field itself left out): the
+    same before writing and after reading back, whatever the whitespace."""
+    import hashlib
+
+    body = {k: v for k, v in obj.items() if k != CHECKSUM}
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def sealed(obj: dict[str, Any]) -> dict[str, Any]:
+    """`obj` with its checksum, so that a changed byte is noticed when it is read back."""
+    return {**obj, CHECKSUM: checksum(obj)}
+
+
+def check_sealed(obj: Any, path: Path, remedy: str) -> None:
+    """Refuse a JSON object whose recorded checksum differs from its content (files written
+    before checksums, without one, pass)."""
+    from ohlora.errors import OhloraError
+
+    if isinstance(obj, dict) and CHECKSUM in obj and obj[CHECKSUM] != checksum(obj):
+        raise OhloraError(
+            f"{path} was changed after it was written (its checksum does not match): {remedy}"
+        )
+
+
+def read_json(path: Path, remedy: str = "fix or delete it") -> Any:
+    """Read a JSON file, turning a missing or corrupt file into a one-line user error that
+    ends in `remedy` (what to do: which command rewrites the file)."""
     from ohlora.errors import OhloraError
 
     try:
         return json.loads(Path(path).read_text())
     except FileNotFoundError:
         raise OhloraError(f"{path} does not exist") from None
-    except json.JSONDecodeError as e:
-        raise OhloraError(f"{path} is not valid JSON (line {e.lineno}): fix or delete it") from None
+    except IsADirectoryError:
+        raise OhloraError(f"{path} is a folder, not a JSON file: check the path") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        line = f" (line {e.lineno})" if isinstance(e, json.JSONDecodeError) else ""
+        raise OhloraError(f"{path} is not valid JSON{line}: {remedy}") from None
 
 
 def read_csv_text(path: Path, what: str) -> str:
@@ -89,5 +126,7 @@ def read_csv_text(path: Path, what: str) -> str:
         return Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise OhloraError(f"{what} {path} does not exist: give an existing file") from None
+    except IsADirectoryError:
+        raise OhloraError(f"{what} {path} is a folder: give the CSV file itself") from None
     except UnicodeDecodeError:
         raise OhloraError(f"{what} {path} is not UTF-8 text: save it as a CSV file") from None

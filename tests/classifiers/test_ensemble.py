@@ -54,7 +54,7 @@ def test_classifiers_saved_before_the_model_folder_format_load(tmp_path):
     cfg_path = tmp_path / "gender.json"
     cfg = json.loads(cfg_path.read_text())
     digest = cfg.pop("model_sha256")
-    for key in ("format", "model_file", "ohlora_version"):
+    for key in ("format", "model_file", "ohlora_version", "checksum"):
         cfg.pop(key)
     cfg |= {"weights_file": "gender.safetensors", "weights_sha256": digest}  # the old fields
     cfg_path.write_text(json.dumps(cfg))

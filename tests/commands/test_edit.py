@@ -34,5 +34,5 @@ def test_edit_single_and_plan_forms(small_run, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("seed,eyes,mouth,pose\n1,0,0,0\n2,0,oops,0\n")
     res = run_ohlora("edit", "--run", small_run, "--plan", bad, "--out", tmp_path / "x")
-    assert res.returncode == 2 and "row 2" in res.stderr and "Traceback" not in res.stderr
+    assert res.returncode == 2 and "row 1 (line 3)" in res.stderr and "Traceback" not in res.stderr
     assert len(res.stderr.strip().splitlines()) == 1

@@ -36,7 +36,7 @@ def test_directions_saved_before_the_model_folder_format_load(planted, tmp_path)
     d.save(tmp_path)
     meta_path = tmp_path / "directions.json"
     meta = json.loads(meta_path.read_text())
-    for key in ("format", "model_file", "model_sha256", "ohlora_version"):
+    for key in ("format", "model_file", "model_sha256", "ohlora_version", "checksum"):
         meta.pop(key)  # the old layout had no digest
     meta_path.write_text(json.dumps(meta))
     back = Directions.load(tmp_path)

@@ -24,7 +24,7 @@ import torch
 
 from ohlora.classifiers.cnn import Architecture, SmallCNN, to_input
 from ohlora.errors import OhloraError
-from ohlora.modelfolder import DIGEST, ModelFolder
+from ohlora.modelfolder import DIGEST, ModelFolder, damaged
 
 TASK_NAMES = ("gender", "quality")
 FORMAT = "ohlora-classifier/1"
@@ -96,17 +96,18 @@ class TaskModel:
         remedy = "run `ohlora train-classifiers --run RUN` first (or pass --classifiers FOLDER)"
         if not mf.exists():
             raise OhloraError(f"{folder} has no trained {task} classifier: {remedy}")
-        state, cfg = mf.load(kind=FORMAT, what=f"{task} classifier", remedy="train again")
-        arch = Architecture.from_dict(cfg["architecture"])
-        nets = []
-        for k in range(int(cfg["n_folds"])):
-            prefix = f"fold{k}."
-            net = SmallCNN(arch)
-            net.load_state_dict(
-                {n[len(prefix) :]: t for n, t in state.items() if n.startswith(prefix)}
-            )
-            nets.append(net.eval())
-        return cls(task, cfg["area"], int(cfg["resolution"]), cfg["generator"], arch, nets, cfg)
+        state, cfg = mf.load(kind=FORMAT, what=f"{task} classifier", remedy=remedy)
+        with damaged(mf.config_path, remedy):
+            arch = Architecture.from_dict(cfg["architecture"])
+            nets = []
+            for k in range(int(cfg["n_folds"])):
+                prefix = f"fold{k}."
+                net = SmallCNN(arch)
+                net.load_state_dict(
+                    {n[len(prefix) :]: t for n, t in state.items() if n.startswith(prefix)}
+                )
+                nets.append(net.eval())
+            return cls(task, cfg["area"], int(cfg["resolution"]), cfg["generator"], arch, nets, cfg)
 
 
 @dataclass

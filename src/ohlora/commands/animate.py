@@ -14,6 +14,7 @@ from ohlora.commands._args import (
     params_from,
 )
 
+OUT = (".gif", ".mp4")  # what --out must be, checked by cli.check_paths
 NAME = "animate"
 ORDER = 65
 HELP = "write a talk / blink / turn / idle clip of one face (GIF, or MP4 where ffmpeg exists)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ohlora.commands._args import (
     add_edit_run_args,
@@ -17,6 +18,15 @@ from ohlora.commands._args import (
     params_from,
 )
 
+INTERRUPTED = (
+    "interrupted; the faces written and listed in OUTDIR/edits.csv are kept, run the same "
+    "command again to continue"
+)
+if TYPE_CHECKING:  # heavy imports stay inside run()
+    import numpy as np
+
+    from ohlora.vectorfind.directions import Directions
+
 NAME = "edit"
 ORDER = 60
 HELP = "edit faces to asked property values (single face, or a batch CSV plan)"
@@ -25,10 +35,12 @@ normalised units (0 = population mean, 1 = one standard deviation; typical range
 leaving unasked properties as they were. The base face is measured, the step is solved on the
 directions' response model, and --refine closed-loop corrections follow.
 
-Single form: --seed S with any of --eyes/--mouth/--pose, --out FILE.png.
+Single form: --seed S with any of --eyes/--mouth/--pose, --out FILE.png (or .jpg).
 Batch form:  --plan PLAN.csv, --out OUTDIR. PLAN.csv has the header seed,eyes,mouth,pose and
-optionally out; an empty cell means "not asked". Row i (0-based data row) is written to
-OUTDIR/{i:05d}.png unless its out cell names a path (relative paths are inside OUTDIR).
+optionally out; an empty cell means "not asked"; any other column, a repeated column or a
+row with more or fewer cells is an error. Row i (0-based data row) is written to
+OUTDIR/{i:05d}.png unless its out cell names an image path inside OUTDIR (.png/.jpg).
+A target beyond the values the training faces reached is warned about (with that range).
 OUTDIR/edits.csv records each row's seed, targets, measured values and file; rows already
 done with the same values are skipped when the command is run again."""
 EPILOG = """examples:
@@ -50,7 +62,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         )
     p.add_argument("--plan", type=Path, default=None, help="batch form: the CSV plan")
     p.add_argument(
-        "--out", type=Path, required=True, help="single form: PNG file; batch form: output folder"
+        "--out",
+        type=Path,
+        required=True,
+        help="single form: image file (.png, .jpg); batch form: output folder",
     )
     add_refine_arg(p)
     add_method_arg(p)
@@ -72,17 +87,23 @@ def run(args: argparse.Namespace) -> int:
 
     from ohlora.editing.batch import edit_plan, save_image
     from ohlora.editing.params import EditParams
-    from ohlora.editing.plan import read_plan
+    from ohlora.editing.plan import IMAGE_SUFFIXES, read_plan
     from ohlora.errors import OhloraError
+    from ohlora.paths import output_file, output_folder
 
     if (args.plan is None) == (args.seed is None):
         raise OhloraError("give either --seed (single form) or --plan (batch form)")
+    if args.plan is not None:
+        output_folder(args.out)
+    else:
+        output_file(args.out, IMAGE_SUFFIXES)
     from ohlora.editing.run_editor import open_editor
 
     editor = open_editor(args.run, params_from(args, EditParams))
     try:
         if args.plan is not None:
             plan = read_plan(args.plan, args.out, editor.d.steered)
+            _warn_reach(editor.d, plan.targets)
             manifest = edit_plan(editor, plan, args.out, batch=args.batch, size=args.size)
             print(manifest)
             return 0
@@ -93,6 +114,7 @@ def run(args: argparse.Namespace) -> int:
         }
         if not targets:
             raise OhloraError("nothing asked: give at least one of --eyes, --mouth, --pose")
+        _warn_reach(editor.d, targets)
         lat = editor.base_latents(np.array([args.seed]))
         res = editor.edit(lat, targets)
         save_image(res.images[0], args.out, args.size)
@@ -105,3 +127,11 @@ def run(args: argparse.Namespace) -> int:
     finally:
         editor.close()
     return 0
+
+
+def _warn_reach(directions: Directions, targets: dict[str, np.ndarray]) -> None:
+    """Say on stderr which asked targets lie beyond what the training faces reached."""
+    import sys
+
+    for line in directions.beyond_reach(targets):
+        print(f"ohlora edit: warning: {line}", file=sys.stderr)

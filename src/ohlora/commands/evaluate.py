@@ -17,6 +17,7 @@ from ohlora.commands._args import (
     params_from,
 )
 
+OUT = "folder"  # what --out must be, checked by cli.check_paths
 NAME = "evaluate"
 ORDER = 70
 HELP = "generation test: ask 50 property combinations per face, measure back, corr/MAE/pass"

@@ -17,6 +17,7 @@ from ohlora.commands._args import (
     property_list,
 )
 
+OUT = "folder"  # what --out must be, checked by cli.check_paths
 NAME = "find-directions"
 ORDER = 50
 HELP = "find the latent direction of each property (top/bottom-k faces, linear SVM)"

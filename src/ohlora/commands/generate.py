@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ohlora.commands._args import add_face_seed_arg, add_generator_arg, int_range
 
+OUT = "folder"  # what --out must be, checked by cli.check_paths
 NAME = "generate"
 ORDER = 20
 HELP = "generate faces as PNG files and save their latents"

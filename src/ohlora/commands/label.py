@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ohlora.commands._args import add_face_seed_arg, add_generator_arg, int_range
 
+OUT = "folder"  # what --out must be, checked by cli.check_paths
 NAME = "label"
 ORDER = 24
 HELP = "label faces' gender and quality with the keyboard in a local web page; export labels"

@@ -14,13 +14,19 @@ from ohlora.commands._args import (
     params_from,
 )
 
+INTERRUPTED = (
+    "interrupted; finished shards and the rows flushed in the last seconds are kept, run the "
+    "same command again to continue"
+)
 NAME = "sample"
 ORDER = 30
 HELP = "sample faces, analyse and score all seven properties into a resumable store"
 DESCRIPTION = """Generate N faces (row i has seed SEED+i), analyse each with mediapipe (face mesh +
 selfie mask), compute the raw property scores of algorithms 1, 2 and the landmark variant,
 and write them in shards to RUN/samples/. Killed at any point and run again with the same
-arguments, it continues where it stopped; the result equals an uninterrupted run. Finally the
+arguments, it continues where it stopped (rows are flushed every few seconds, so a kill loses
+at most a few seconds of work); the result equals an uninterrupted run. A smaller --n than the
+run holds is refused unless --shrink is given. Finally the
 scores are Gaussian-normalised (statistics in RUN/normalisation.json).
 With --scorer cnn the property CNN (`ohlora train-property-cnn`) scores the faces instead,
 far faster: the seven columns eyes, mouth, pose (landmark.*) and hair/background (alg2.*),
@@ -63,6 +69,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="reuse normalisation statistics from this JSON instead of fitting them "
         "(default with --scorer cnn: the CNN's training statistics)",
     )
+    p.add_argument(
+        "--shrink",
+        action="store_true",
+        help="allow --n smaller than the rows RUN already holds: the rows past N are deleted "
+        "and the statistics refitted (without it such a --n is refused, nothing deleted)",
+    )
     add_generator_arg(p)
 
 
@@ -92,6 +104,7 @@ def run(args: argparse.Namespace) -> int:
             workers=args.workers,
             stats_from=stats,
             on_progress=lambda k: bar.advance(task, k),
+            shrink=args.shrink,
         )
     found = float(np.mean(s.found)) if len(s) else 0.0
     print(f"{len(s)} rows, faces found {found:.1%}, store {args.run / 'samples'}")

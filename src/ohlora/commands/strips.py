@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ohlora.commands._args import add_algorithm_arg, int_range
 
+OUT = (".png",)  # what --out must be, checked by cli.check_paths
 NAME = "strips"
 ORDER = 40
 HELP = "draw the lowest- and highest-scoring faces of each property"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ohlora.commands._args import add_directions_arg, int_range
 
+OUT = "folder"  # what --out must be, checked by cli.check_paths
 NAME = "studio"
 ORDER = 66
 HELP = "open a local web page to steer a face live (sliders for eyes, mouth, pose)"

@@ -14,6 +14,7 @@ from ohlora.commands._args import (
 )
 from ohlora.commands.find_directions import add_find_options
 
+OUT = "folder"  # what --out must be, checked by cli.check_paths
 NAME = "sweep"
 ORDER = 80
 HELP = "rerun direction finding and the generation test over a grid of n and k"

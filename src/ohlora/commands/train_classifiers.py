@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ohlora.commands._args import add_rng_seed_arg, float_range, int_range, params_from
 
+OUT = "folder"  # what --out must be, checked by cli.check_paths
 NAME = "train-classifiers"
 ORDER = 26
 HELP = "train the gender and quality CNNs on hand labels (K-fold, failed folds retrained)"

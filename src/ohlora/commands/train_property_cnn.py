@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ohlora.commands._args import add_rng_seed_arg, float_range, int_range, params_from
 
+OUT = "folder"  # what --out must be, checked by cli.check_paths
 NAME = "train-property-cnn"
 ORDER = 35
 HELP = "train the property-score CNN (seven area heads) on a run's mesh scores"

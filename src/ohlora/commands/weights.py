@@ -40,8 +40,15 @@ def run(args: argparse.Namespace) -> int:
 
     out = Console()
     if args.action == "list":
-        table = Table("name", "cached", "source", "description")
-        for row in weights.describe():
+        rows = weights.describe()
+        table = Table()
+        # names are copied into commands: never cut or folded, whatever the terminal width
+        width = max([len(r["name"]) for r in rows] + [4])
+        table.add_column("name", no_wrap=True, min_width=width)
+        table.add_column("cached", no_wrap=True)
+        table.add_column("source", overflow="fold")
+        table.add_column("description", overflow="fold")
+        for row in rows:
             table.add_row(row["name"], row["cached"], row["source"], row["description"])
         out.print(table)
         return 0

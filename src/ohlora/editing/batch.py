@@ -12,21 +12,32 @@ from PIL import Image
 
 from ohlora.editing.editor import Editor
 from ohlora.editing.plan import Plan
+from ohlora.errors import OhloraError
 from ohlora.progress import progress_bar
 from ohlora.runinfo import atomic_write_bytes
 
 MANIFEST = "edits.csv"
 
 
+IMAGE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
+
+
 def save_image(image: np.ndarray, path: Path, size: int = 0) -> None:
-    """Write one uint8 H x W x 3 image as PNG (resized bicubically when size > 0)."""
+    """Write one uint8 H x W x 3 image in the format its extension names (PNG or JPEG,
+    resized bicubically when size > 0); another extension is refused, never mislabelled."""
     assert image.ndim == 3 and image.shape[2] == 3 and image.dtype == np.uint8
+    fmt = IMAGE_FORMATS.get(Path(path).suffix.lower())
+    if fmt is None:
+        raise OhloraError(
+            f"{path}: unsupported image type {Path(path).suffix or '(none)'!r}; "
+            f"use {', '.join(IMAGE_FORMATS)}"
+        )
     im = Image.fromarray(image)
     if size and size != image.shape[0]:
         im = im.resize((size, size), Image.BICUBIC)
     path.parent.mkdir(parents=True, exist_ok=True)
     buf = io.BytesIO()
-    im.save(buf, format="PNG")
+    im.save(buf, format=fmt, **({"quality": 95} if fmt == "JPEG" else {}))
     atomic_write_bytes(path, buf.getvalue())
 
 

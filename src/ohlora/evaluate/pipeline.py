@@ -89,7 +89,7 @@ def evaluate_run(
     }
     report = write_report(out, records, proto, context, strip=strip)
     summary = json.loads((out / "report.json").read_text())
-    if record:
+    if record and p.out is None:  # a report kept elsewhere leaves the run's own entry alone
         RunDir(run).record_stage(
             f"evaluate-{p.protocol}", {**context, "cases": p.cases, "out": str(out)}
         )

@@ -18,7 +18,7 @@ from torch import nn
 from ohlora import weights
 from ohlora.errors import OhloraError
 from ohlora.generators.base import TorchGenerator, to_uint8
-from ohlora.modelfolder import ModelFolder
+from ohlora.modelfolder import ModelFolder, damaged
 
 CHANNELS = (100, 512, 256, 128, 64, 3)
 WEIGHTS_NAME = "dcgan-digiface-64"
@@ -95,15 +95,13 @@ class DCGANGenerator(TorchGenerator):
     @classmethod
     def from_dir(cls, folder: Path) -> DCGANGenerator:
         """Load converted weights (model.safetensors + config.json) from a folder (checked
-        against their sha256 when fetched, and by `ohlora weights verify`)."""
-        state, config = ModelFolder(Path(folder)).load(
-            kind=weights.FORMAT,
-            what="DCGAN weights",
-            remedy=f"fetch them again with `ohlora weights fetch {WEIGHTS_NAME}`",
-            check=False,
-        )
-        net = DCGANNet(tuple(config["channels"]))
-        net.load_state_dict(state)
+        against the sha256 recorded at fetch, cheaply after the first load)."""
+        remedy = f"fetch them again with `ohlora weights fetch {WEIGHTS_NAME}`"
+        mf = ModelFolder(Path(folder))
+        state, config = mf.load(kind=weights.FORMAT, what="DCGAN weights", remedy=remedy)
+        with damaged(mf.config_path, remedy):
+            net = DCGANNet(tuple(config["channels"]))
+            net.load_state_dict(state)
         return cls(net, name=config.get("weights", {}).get("name", WEIGHTS_NAME))
 
     @classmethod

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from ohlora.errors import OhloraError
-from ohlora.runinfo import atomic_write_json, read_json
+from ohlora.runinfo import atomic_write_json, check_sealed, read_json, sealed
 
 FORMAT = "ohlora-normalisation/1"
 NORMALISATION_FILE = "normalisation.json"  # a run's statistics, RUN/normalisation.json
@@ -98,31 +98,60 @@ class Normalisation:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> Normalisation:
+    def from_dict(cls, data: dict, where: str = "normalisation statistics") -> Normalisation:
+        """Statistics from their JSON form, checked: each column named once, every mean
+        finite or null and every std finite and positive, or null (a column without spread,
+        which `apply` leaves NaN). Anything else would make every measured value inf or NaN,
+        so it is one line naming `where` (the file) instead."""
+        remedy = "refit it with `ohlora sample --run RUN` (or copy it from the run it came from)"
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise OhloraError(
-                f"not an ohlora normalisation file (expected format {FORMAT!r}): refit it "
-                "with `ohlora sample`"
+                f"{where} is not an ohlora normalisation file (expected format {FORMAT!r}): "
+                f"{remedy}"
             )
-
-        def num(x: float | None) -> float:
-            return float("nan") if x is None else float(x)
-
-        rows = data["columns"]
+        rows = data.get("columns")
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise OhloraError(f"{where} has no list of columns: {remedy}")
+        names, means, stds, counts = [], [], [], []
+        for k, r in enumerate(rows):
+            name, mean, std = r.get("column"), r.get("mean"), r.get("std")
+            if not isinstance(name, str) or name in names:
+                raise OhloraError(f"{where}: column {k} has a missing or repeated name: {remedy}")
+            bad_mean = mean is not None and not _finite(mean)
+            bad_std = std is not None and not (_finite(std) and std > 0 and _finite(mean))
+            if bad_mean or bad_std:
+                raise OhloraError(
+                    f"{where}: {name} has mean {mean!r} and std {std!r} (need a finite mean and "
+                    f"a finite std > 0): {remedy}"
+                )
+            names.append(name)
+            means.append(float("nan") if mean is None else float(mean))
+            stds.append(float("nan") if std is None else float(std))
+            count = r.get("count", 0)
+            counts.append(count if isinstance(count, int) and count >= 0 else 0)
         return cls(
-            [r["column"] for r in rows],
-            np.array([num(r["mean"]) for r in rows], np.float64),
-            np.array([num(r["std"]) for r in rows], np.float64),
-            np.array([int(r.get("count", 0)) for r in rows], np.int64),
+            names,
+            np.array(means, np.float64),
+            np.array(stds, np.float64),
+            np.array(counts, np.int64),
         )
 
     def save(self, path: Path) -> None:
-        """Write JSON atomically (a kill never leaves half a file)."""
-        atomic_write_json(Path(path), self.to_dict())
+        """Write JSON atomically (a kill never leaves half a file), sealed with a checksum."""
+        atomic_write_json(Path(path), sealed(self.to_dict()))
 
     @classmethod
     def load(cls, path: Path) -> Normalisation:
-        return cls.from_dict(read_json(Path(path)))
+        """Read and check a statistics file (see `from_dict`)."""
+        remedy = "refit it with `ohlora sample --run RUN`"
+        data = read_json(Path(path), remedy)
+        check_sealed(data, Path(path), remedy)
+        return cls.from_dict(data, where=str(path))
+
+
+def _finite(x: object) -> bool:
+    """A real number (not a bool, not NaN, not infinite)."""
+    return isinstance(x, int | float) and not isinstance(x, bool) and bool(np.isfinite(x))
 
 
 def run_normalisation(run: Path) -> Normalisation:

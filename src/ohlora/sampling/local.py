@@ -23,20 +23,22 @@ def sample(
     workers: int = 2,
     stats_from: Path | None = None,
     on_progress: Callable[[int], None] | None = None,
+    *,
+    shrink: bool = False,
 ) -> Samples:
     """Fill (or complete) the sample store of `run`; returns all rows, finalised (with the
-    statistics in `stats_from` when given, else fitted on the faces found)."""
+        statistics in `stats_from` when given, else fitted on the faces found). A smaller
+    `params.n` than the rows held is refused unless `shrink` (see `shards.plan`)."""
     from ohlora import generators
 
-    todo = plan(run, params, on_progress)
+    todo = plan(run, params, on_progress, shrink=shrink)
     if todo:
         gen = generators.load(params.generator)
         scorer = make_scorer(params.scorer, workers, run)
         try:
             for job in todo:
-                write_shard(run, job, compute_shard(gen, scorer, params, job))
-                if on_progress:
-                    on_progress(job.hi - job.lo)
+                arrays = compute_shard(gen, scorer, params, job, run, on_rows=on_progress)
+                write_shard(run, job, arrays)
         finally:
             scorer.close()
     return finalise(run, stats_from)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,22 +47,27 @@ def read_npz(path: Path) -> dict[str, np.ndarray]:
     try:
         with np.load(path, allow_pickle=False) as f:
             return {k: f[k] for k in f.files}
-    except (OSError, ValueError, EOFError) as e:
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as e:
         raise OhloraError(
-            f"{path} is damaged ({e.__class__.__name__}): delete it and run the "
-            "same command again to recompute it"
+            f"{path} is damaged ({e.__class__.__name__}): delete it and run the command that "
+            "wrote it again (`ohlora sample --run RUN` for a shard) to recompute it"
         ) from None
+
+
+def shard_rows(path: Path) -> int | None:
+    """Rows of a shard file, reading only its index; None when it is missing or damaged."""
+    if not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            return len(f["index"]) if "index" in f.files else None
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError):
+        return None
 
 
 def shard_is_complete(path: Path, rows: int) -> bool:
     """True when a shard file exists and holds the expected number of rows."""
-    if not path.is_file():
-        return False
-    try:
-        with np.load(path, allow_pickle=False) as f:
-            return "index" in f.files and len(f["index"]) == rows
-    except (OSError, ValueError, EOFError):
-        return False
+    return shard_rows(path) == rows
 
 
 @dataclass
@@ -121,6 +127,8 @@ def load_samples(run: Path | str) -> Samples:
     if not files:
         raise OhloraError(f"{run} holds no samples: run `ohlora sample --run {run}` first")
     parts = [read_npz(p) for p in files]
+    for p, part in zip(files, parts, strict=True):
+        _check_shard(p, part)
     columns = [str(c) for c in parts[0]["columns"]]
     for p, part in zip(files, parts, strict=True):
         if [str(c) for c in part["columns"]] != columns:
@@ -154,6 +162,25 @@ def load_samples(run: Path | str) -> Samples:
     )
     samples.annotations = load_annotations(run, len(samples))
     return samples
+
+
+SHARD_KEYS = ("index", "seed", "z", "raw", "found", "columns")
+
+
+def _check_shard(path: Path, part: dict[str, np.ndarray]) -> None:
+    """Refuse a shard whose arrays are missing or do not line up (one row each)."""
+    missing = [k for k in SHARD_KEYS if k not in part]
+    n = len(part["index"]) if "index" in part and part["index"].ndim == 1 else -1
+    lengths = {k: len(part[k]) for k in ("seed", "z", "raw", "found") if k in part}
+    if "normalised" in part:
+        lengths["normalised"] = len(part["normalised"])
+    uneven = [k for k, v in lengths.items() if v != n]
+    if missing or uneven or n < 0:
+        what = f"no {', '.join(missing)}" if missing else f"{', '.join(uneven)} not {n} rows"
+        raise OhloraError(
+            f"{path} is damaged ({what}): delete it and run the same `ohlora sample` command "
+            "again to recompute it"
+        )
 
 
 def write_annotation(

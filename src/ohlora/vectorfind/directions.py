@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ohlora.errors import OhloraError
-from ohlora.modelfolder import ModelFolder
+from ohlora.modelfolder import ModelFolder, damaged
 from ohlora.runinfo import provenance
 
 STEM = "directions"
@@ -27,6 +27,10 @@ FORMAT = "ohlora-directions/1"
 FIND_FIRST = (
     "run `ohlora find-directions --run RUN` first, or give --directions FOLDER holding "
     "directions.json"
+)
+REFIND = (
+    "rerun `ohlora find-directions --run RUN` to rewrite them (or give --directions FOLDER "
+    "holding good ones)"
 )
 
 
@@ -119,32 +123,86 @@ class Directions:
         mf = ModelFolder.named(folder, STEM)
         if not mf.exists():
             raise OhloraError(f"no directions in {path}: {FIND_FIRST}")
-        tensors, meta = mf.load(kind=FORMAT, what="directions", remedy=FIND_FIRST, framework="np")
-        sets = {
-            g: DirectionSet(
-                names=m["names"],
-                vectors=tensors[f"{g}.vectors"],
-                response_properties=m["response_properties"],
-                response_b=tensors[f"{g}.response_b"],
-                response_c=tensors[f"{g}.response_c"],
-                stats=m.get("stats", {}),
+        tensors, meta = mf.load(kind=FORMAT, what="directions", remedy=REFIND, framework="np")
+        with damaged(mf.config_path, REFIND):
+            sets = {
+                g: DirectionSet(
+                    names=list(m["names"]),
+                    vectors=tensors[f"{g}.vectors"],
+                    response_properties=list(m["response_properties"]),
+                    response_b=tensors[f"{g}.response_b"],
+                    response_c=tensors[f"{g}.response_c"],
+                    stats=m.get("stats", {}),
+                )
+                for g, m in meta["sets"].items()
+            }
+            d = cls(
+                generator=meta["generator"],
+                space=meta["space"],
+                latent_shape=tuple(int(k) for k in meta["latent_shape"]),
+                steered=list(meta["steered"]),
+                kept=list(meta["kept"]),
+                sets=sets,
+                params=meta["params"],
+                normalisation=meta["normalisation"],
+                algorithm=meta["algorithm"],
+                layers=meta.get("layers"),
+                group_by=meta.get("group_by", []),
+                group_thresholds=meta.get("group_thresholds", {}),
             )
-            for g, m in meta["sets"].items()
-        }
-        return cls(
-            generator=meta["generator"],
-            space=meta["space"],
-            latent_shape=tuple(meta["latent_shape"]),
-            steered=meta["steered"],
-            kept=meta["kept"],
-            sets=sets,
-            params=meta["params"],
-            normalisation=meta["normalisation"],
-            algorithm=meta["algorithm"],
-            layers=meta.get("layers"),
-            group_by=meta.get("group_by", []),
-            group_thresholds=meta.get("group_thresholds", {}),
-        )
+        d.check(mf.weights_path)
+        return d
+
+    def check(self, where: Path | str) -> None:
+        """Refuse directions that would steer wrongly: every set non-empty with one row per
+        name, rows the size of the latent, unit length (within 1e-3), everything finite."""
+        dim = int(np.prod(self.latent_shape)) if self.latent_shape else 0
+        problems = []
+        if "all" not in self.sets:
+            problems.append("no pooled set 'all'")
+        for g, s in self.sets.items():
+            if not np.issubdtype(s.vectors.dtype, np.floating) or s.vectors.shape[1] != dim:
+                problems.append(f"set {g}: vectors {s.vectors.shape}, latent needs {dim} columns")
+                continue
+            for name in self.steered:
+                if name not in s.names:
+                    problems.append(f"set {g}: no direction for steered {name}")
+            arrays = (s.vectors, s.response_b, s.response_c)
+            if not all(np.isfinite(a).all() for a in arrays):
+                problems.append(f"set {g}: non-finite numbers")
+                continue
+            norms = np.linalg.norm(s.vectors, axis=1)
+            bad = [f"{n} {v:.3g}" for n, v in zip(s.names, norms, strict=True) if abs(v - 1) > 1e-3]
+            if bad:
+                problems.append(f"set {g}: directions not of unit length ({', '.join(bad)})")
+        if problems:
+            raise OhloraError(f"{where} is damaged: {'; '.join(problems[:3])}: {REFIND}")
+
+    def reach(self, prop: str) -> tuple[float, float] | None:
+        """The normalised values of `prop` the training faces spanned (None for directions
+        found before this was recorded)."""
+        stats = self.sets["all"].stats.get(prop, {})
+        r = stats.get("reach") if isinstance(stats, dict) else None
+        return (float(r[0]), float(r[1])) if r else None
+
+    def beyond_reach(self, targets: dict[str, np.ndarray]) -> list[str]:
+        """One line per property with asked targets outside `reach` (NaN: not asked)."""
+        lines = []
+        for prop, t in targets.items():
+            span = self.reach(prop)
+            t = np.asarray(t, np.float64)
+            asked = t[np.isfinite(t)]
+            if span is None or not len(asked):
+                continue
+            out = asked[(asked < span[0]) | (asked > span[1])]
+            if len(out):
+                lines.append(
+                    f"{prop} target{'s' if len(out) > 1 else ''} "
+                    f"{', '.join(f'{v:+g}' for v in out[:3])}{' ...' if len(out) > 3 else ''} "
+                    f"beyond what the training faces reached ({span[0]:+.2f}..{span[1]:+.2f}): "
+                    "expect the edit to stop short"
+                )
+        return lines
 
     def group_of(self, scores: dict[str, np.ndarray]) -> np.ndarray:
         """Group name of each face from its measured (normalised) grouping properties."""

@@ -87,6 +87,8 @@ def _find_set(
             "corr_projection_score": corr,
             "proj_mean": float((x @ res.normal).mean()),
             "proj_std": float((x @ res.normal).std()),
+            # the normalised values the training faces reached: targets past them are guesses
+            "reach": [float(s[ok].min()), float(s[ok].max())],
         }
     q = np.stack([scores[p] for p in response_props], 1)
     b, cc, r = fit_response(x, q)

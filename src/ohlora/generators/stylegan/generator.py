@@ -18,7 +18,7 @@ from ohlora.generators.stylegan.network import StyleGANNet
 from ohlora.generators.stylegan.options import StyleGANOptions
 from ohlora.generators.stylegan.registry import WEIGHTS_NAME
 from ohlora.generators.stylegan.wplus import per_layer
-from ohlora.modelfolder import ModelFolder
+from ohlora.modelfolder import ModelFolder, damaged
 
 
 class _Option:
@@ -94,19 +94,17 @@ class StyleGANGenerator(TorchGenerator):
 
         The config's truncation defaults apply unless `overrides` (option names) change them.
         """
-        state, config = ModelFolder(Path(folder)).load(
-            kind=weights.FORMAT,
-            what="StyleGAN weights",
-            remedy=f"import the weights again with `ohlora weights import {WEIGHTS_NAME} FILE`",
-            check=False,
-        )
-        arch = StyleGANArch.from_config(config)
-        net = StyleGANNet(arch, init=False)
-        try:
-            tensors = convert.check_state_dict(state, arch)
-        except OhloraError as e:
-            raise OhloraError(f"{folder / weights.MODEL_FILE}: {e}") from None
-        net.load_state_dict(tensors, assign=True)
+        remedy = f"import the weights again with `ohlora weights import {WEIGHTS_NAME} FILE`"
+        mf = ModelFolder(Path(folder))
+        state, config = mf.load(kind=weights.FORMAT, what="StyleGAN weights", remedy=remedy)
+        with damaged(mf.config_path, remedy):
+            arch = StyleGANArch.from_config(config)
+            net = StyleGANNet(arch, init=False)
+            try:
+                tensors = convert.check_state_dict(state, arch)
+            except OhloraError as e:
+                raise OhloraError(f"{folder / weights.MODEL_FILE}: {e}") from None
+            net.load_state_dict(tensors, assign=True)
         defaults = {k: config[k] for k in ("trunc_psi", "trunc_layers") if k in config}
         options = StyleGANOptions(**defaults).with_overrides(overrides)
         name = config.get("weights", {}).get("name", folder.name)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ohlora.errors import OhloraError
-from ohlora.modelfolder import ModelFolder
+from ohlora.modelfolder import ModelFolder, damaged
 from ohlora.properties.normalise import NORMALISATION_FILE, Normalisation
 from ohlora.scorers.cnn.network import Architecture, PropertyCNN
 
@@ -45,17 +45,14 @@ def load(folder: Path) -> tuple[PropertyCNN, Normalisation, dict[str, Any]]:
     """(model in eval mode, its normalisation, the whole config) from a folder."""
     mf = ModelFolder(Path(folder))
     state, cfg = mf.load(kind=FORMAT, what="property CNN", remedy=RETRAIN)
-    model = PropertyCNN(Architecture.from_dict(cfg["architecture"]))
-    try:
+    with damaged(mf.config_path, RETRAIN):
+        model = PropertyCNN(Architecture.from_dict(cfg["architecture"]))
         model.load_state_dict(state)
-    except RuntimeError as e:
-        raise OhloraError(
-            f"{mf.weights_path} does not fit its config: {str(e).splitlines()[0]}"
-        ) from None
+        norm = Normalisation.from_dict(cfg["normalisation"], where=str(mf.config_path))
     model.eval()
     for p in model.parameters():
         p.requires_grad_(False)
-    return model, Normalisation.from_dict(cfg["normalisation"]), cfg
+    return model, norm, cfg
 
 
 def folder_of_run(run: Path) -> Path:
