@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,7 +47,7 @@ def read_npz(path: Path) -> dict[str, np.ndarray]:
     try:
         with np.load(path, allow_pickle=False) as f:
             return {k: f[k] for k in f.files}
-    except (OSError, ValueError, EOFError) as e:
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:
         raise OhloraError(
             f"{path} is damaged ({e.__class__.__name__}): delete it and run the "
             "same command again to recompute it"
@@ -60,7 +61,7 @@ def shard_is_complete(path: Path, rows: int) -> bool:
     try:
         with np.load(path, allow_pickle=False) as f:
             return "index" in f.files and len(f["index"]) == rows
-    except (OSError, ValueError, EOFError):
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
         return False
 
 
