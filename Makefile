@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
 
-.PHONY: setup demo test lint bench browser clean
+.PHONY: setup demo test lint bench browser mutate clean
 
 setup: $(VENV)/.installed
 
@@ -32,6 +32,11 @@ lint: setup
 	$(VENV)/bin/ruff check src tests benchmarks scripts
 	$(VENV)/bin/ruff format --check src tests benchmarks scripts
 	$(VENV)/bin/lint-imports
+
+# Deliberate breaks of the core behaviours, one at a time, against their tests (scripts/mutate.py;
+# a few minutes, not part of `make test`).
+mutate: setup
+	$(PY) scripts/mutate.py
 
 bench: setup
 	$(PY) benchmarks/sample_throughput.py

@@ -208,6 +208,22 @@ def _steep():
     return lin, PlantedGenerator(response=lambda v: 2 * v), d
 
 
+def test_the_open_loop_starts_from_the_measured_face(planted):
+    # every property one std above what the directions' model predicts: only a step computed
+    # from the measured base face lands on the target without any correction (clamp off: the
+    # shifted faces sit partly outside the directions' population)
+    _, d, _ = planted
+    shifted = PlantedGenerator(response=lambda v: v + 1)
+    meter = _meter()
+    rng = np.random.default_rng(4)
+    targets = {p: rng.uniform(-1.5, 1.5, 30) for p in STEERED}
+    z = shifted.sample_latents(30, 12_000)
+    res = Editor(shifted, d, meter, refine=0, clamp=None).edit(z, targets)
+    np.testing.assert_array_equal(res.base_measured, meter.measure(shifted.synthesize(z)))
+    err = np.sqrt(_errors(meter, res.images, targets))
+    assert err.mean() < 0.1, err.mean()
+
+
 def test_one_damped_correction_lands_on_a_twice_too_steep_response():
     # open loop: c + 2 (t - c) = 2t - c, an error of t - c; the default half-step correction
     # moves 2 * 0.5 * (c - t): exactly onto t (any other damping stops short or overshoots)

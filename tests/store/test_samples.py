@@ -27,8 +27,8 @@ def _write(run, j: int, arrays) -> None:
 
 
 def test_shards_load_in_index_order(tmp_path):
-    _write(tmp_path, 1, _shard(3, 5))
-    _write(tmp_path, 0, _shard(0, 3))
+    _write(tmp_path, 0, _shard(3, 5))  # the file order is not the row order
+    _write(tmp_path, 1, _shard(0, 3))
     s = store.load_samples(tmp_path)
     np.testing.assert_array_equal(s.index, np.arange(5))
     np.testing.assert_array_equal(s.seed, np.arange(5) + 7)
