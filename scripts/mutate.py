@@ -17,7 +17,8 @@ mutant judged equivalent carries its reason here.
 
 Run: .venv/bin/python scripts/mutate.py [--only ID_PREFIX] [--list] [--timeout 600]
 (`make mutate`). Prints the command, the machine, one line per mutant and the score per file.
-Exit status 1 when a mutant is missed or a baseline run fails.
+Exit status 1 when a mutant is missed or a baseline run fails. A mutant marked equivalent
+(with its reason) that survives is shown but left out of the score.
 """
 
 from __future__ import annotations
@@ -42,9 +43,15 @@ WEIGHTS = "ohlora/weights.py"
 SAMPLES = "ohlora/store/samples.py"
 SHARDS = "ohlora/sampling/shards.py"
 RUNINFO = "ohlora/runinfo.py"
+SELECT = "ohlora/vectorfind/select.py"
+SVM = "ohlora/vectorfind/svm.py"
+FIND = "ohlora/vectorfind/find.py"
+NORMALISE = "ohlora/properties/normalise.py"
 
 EDITOR_TESTS = ("tests/editing/test_editor.py",)
 WEIGHTS_TESTS = ("tests/test_weights.py", "tests/test_weights_fetch.py")
+VECTORFIND_TESTS = ("tests/vectorfind", "tests/editing/test_editor.py")
+NORMALISE_TESTS = ("tests/properties/test_normalise.py",)
 # fast store tests first: -x stops at the first failure, so a caught mutant costs little
 STORE_TESTS = (
     "tests/store/test_samples.py",
@@ -64,6 +71,7 @@ class Mutant:
     tests: tuple[str, ...]
     what: str
     nth: int = 1
+    equivalent: str | None = None  # why no test can tell it apart (then left out of the score)
 
 
 MUTANTS = [
@@ -352,6 +360,65 @@ MUTANTS = [
         STORE_TESTS,
         "a run continues with other parameters",
     ),
+    # -- beyond the issue's list: direction finding and normalisation -----------------------
+    Mutant(
+        "vectorfind-top-bottom-swapped",
+        SELECT,
+        "return order[-count:][::-1], order[:count]",
+        "return order[:count], order[-count:][::-1]",
+        VECTORFIND_TESTS,
+        "the top and bottom k faces trade places",
+        equivalent="find.py turns a direction whose projection anti-correlates with the score",
+    ),
+    Mutant(
+        "vectorfind-normal-sign",
+        SVM,
+        "normal = (w / np.linalg.norm(w))",
+        "normal = (-w / np.linalg.norm(w))",
+        VECTORFIND_TESTS,
+        "directions point to lower scores",
+        equivalent="find.py turns a direction whose projection anti-correlates with the score",
+    ),
+    Mutant(
+        "vectorfind-orientation-guard",
+        FIND,
+        "if corr < 0:",
+        "if corr > 0:",
+        VECTORFIND_TESTS,
+        "directions point to lower scores (the guard turns every correct one)",
+    ),
+    Mutant(
+        "vectorfind-proj-std",
+        FIND,
+        '"proj_std": float((x @ res.normal).std()),',
+        '"proj_std": float(2 * (x @ res.normal).std()),',
+        VECTORFIND_TESTS,
+        "the population spread the clamp uses is doubled",
+    ),
+    Mutant(
+        "normalise-no-spread-kept",
+        NORMALISE,
+        "std[~(std > 0)] = np.nan",
+        "pass",
+        NORMALISE_TESTS,
+        "a column without spread is divided by zero instead of marked unusable",
+    ),
+    Mutant(
+        "normalise-apply-scale",
+        NORMALISE,
+        "return (raw - self.mean[idx]) / self.std[idx]",
+        "return (raw - self.mean[idx]) / self.std[idx] ** 2",
+        NORMALISE_TESTS,
+        "normalised scores divided by the variance",
+    ),
+    Mutant(
+        "normalise-invert-offset",
+        NORMALISE,
+        "return z * self.std[idx] + self.mean[idx]",
+        "return z * self.std[idx] - self.mean[idx]",
+        NORMALISE_TESTS,
+        "inverting normalisation subtracts the mean",
+    ),
 ]
 
 
@@ -412,12 +479,14 @@ def main() -> int:
             finally:
                 (src / m.file).write_text(original)
             caught = verdict != "passed"
-            score[m.file][0] += caught
-            score[m.file][1] += 1
-            if not caught:
+            if caught or m.equivalent is None:
+                score[m.file][0] += caught
+                score[m.file][1] += 1
+            if not caught and m.equivalent is None:
                 missed.append(m)
-            status = "caught" if caught else "MISSED"
-            print(f"{status:7s} {m.id:32s} {secs:5.0f} s  {m.what}", flush=True)
+            status = "caught" if caught else "equiv." if m.equivalent else "MISSED"
+            why = f" (equivalent: {m.equivalent})" if m.equivalent and not caught else ""
+            print(f"{status:7s} {m.id:32s} {secs:5.0f} s  {m.what}{why}", flush=True)
     print()
     for file, (k, n) in sorted(score.items()):
         print(f"{file:28s} {k}/{n} caught ({100 * k / n:.0f}%)")
