@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
 
-.PHONY: setup demo test lint bench browser clean fuzz
+.PHONY: setup demo test lint bench browser fuzz mutate clean
 
 setup: $(VENV)/.installed
 
@@ -36,6 +36,11 @@ lint: setup
 # The robustness suite with many more generated bad inputs (tests/robustness; CI runs 30 each).
 fuzz: setup
 	OHLORA_FUZZ=1 $(PY) -m pytest -q tests/robustness
+
+# Deliberate breaks of the core behaviours, one at a time, against their tests (scripts/mutate.py;
+# a few minutes, not part of `make test`).
+mutate: setup
+	$(PY) scripts/mutate.py
 
 bench: setup
 	$(PY) benchmarks/sample_throughput.py

@@ -1,11 +1,14 @@
-"""A synthetic generator with planted linear properties, for testing direction finding.
+"""A synthetic generator with planted properties, for testing direction finding and editing.
 
-Image pixel (0, c) of channel 0 encodes property c as 128 + 20 * (u_c . z) (clipped), so the
-property's true direction in z is the unit vector u_c. `PlantedScorer` reads it back.
+Image pixel (0, c) of channel 0 encodes property c as 128 + 20 * r(u_c . z) (clipped), so the
+property's true direction in z is the unit vector u_c. `r` is the identity unless a
+`response` is given: a non-linear or steeper one makes the editor's linear model wrong, so the
+closed loop has work to do. `PlantedScorer` reads r(u_c . z) back.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -23,8 +26,14 @@ PROPS = ["eyes", "mouth", "pose", "hair_color", "hair_length", "background_mean"
 class PlantedGenerator(TorchGenerator):
     spaces = ("z",)
 
-    def __init__(self, z_dim: int = 16, seed: int = 0) -> None:
+    def __init__(
+        self,
+        z_dim: int = 16,
+        seed: int = 0,
+        response: Callable[[torch.Tensor], torch.Tensor] | None = None,
+    ) -> None:
         self.name = "planted"
+        self.response = response
         self.z_dim = z_dim
         self.resolution = 8
         rng = np.random.default_rng(seed)
@@ -34,6 +43,8 @@ class PlantedGenerator(TorchGenerator):
     def _forward(self, latents: torch.Tensor, space: str) -> torch.Tensor:
         n = latents.shape[0]
         values = latents.float() @ torch.from_numpy(self.directions).T  # (N, P)
+        if self.response is not None:
+            values = self.response(values)
         img = torch.zeros(n, 3, 8, 8)
         img[:, 0, 0, : len(PROPS)] = ((128 + 20 * values) / 127.5 - 1).clamp(-1, 1)
         return img
@@ -81,9 +92,11 @@ def planted_samples(gen: PlantedGenerator, n: int) -> Samples:
     )
 
 
-def find_planted() -> tuple[PlantedGenerator, Directions, list[str]]:
+def find_planted(
+    gen: PlantedGenerator | None = None,
+) -> tuple[PlantedGenerator, Directions, list[str]]:
     """Directions found on 3,000 planted samples (eyes, mouth, pose)."""
-    gen = PlantedGenerator()
+    gen = gen or PlantedGenerator()
     d, warnings = find_directions(
         planted_samples(gen, 3000),
         gen,

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import numpy as np
 import pytest
+import torch
 
 from ohlora.editing.editor import Editor
 from ohlora.scorers.meter import PropertyMeter
@@ -16,6 +17,7 @@ from tests.generators.stylegan.random_weights import random_stylegan
 from tests.planted import (
     COLS,
     IdentityNormalisation,
+    PlantedGenerator,
     PlantedScorer,
     find_planted,
 )
@@ -157,3 +159,158 @@ def test_w_plus_direction_moves_only_chosen_layers(setup):
     res = editor.edit(lat, {"eyes": np.full(5, 1.0)})
     moved = np.abs(res.latents - lat).max(axis=(0, 2))
     assert (moved[:4] > 0).all() and (moved[4:] == 0).all()
+
+
+# -- the closed loop: a generator the response model gets wrong --------------------------------
+STEERED = ["eyes", "mouth", "pose"]
+
+
+def _meter() -> PropertyMeter:
+    return PropertyMeter(PlantedScorer(), IdentityNormalisation(), COLS)
+
+
+def _errors(meter: PropertyMeter, images: np.ndarray, targets: dict[str, np.ndarray]):
+    """Per-face squared error over the steered properties (what the loop minimises)."""
+    measured = meter.measure(images)[:, : len(STEERED)]
+    return ((measured - np.stack([targets[p] for p in STEERED], 1)) ** 2).sum(1)
+
+
+@pytest.fixture(scope="module")
+def kinked():
+    """Directions found on a generator whose properties rise twice as fast above the mean as
+    below it: no linear model fits both sides, so the open loop misses."""
+    gen = PlantedGenerator(response=lambda v: torch.where(v > 0, 2 * v, v))
+    return find_planted(gen)
+
+
+def test_closed_loop_corrects_a_non_linear_response(kinked):
+    gen, d, _ = kinked
+    meter = _meter()
+    rng = np.random.default_rng(1)
+    targets = {p: rng.uniform(-2, 2, 60) for p in STEERED}
+    z = gen.sample_latents(60, 5000)
+    open_loop = _errors(
+        meter, Editor(gen, d, meter=meter, refine=0).edit(z, targets).images, targets
+    )
+    closed = Editor(gen, d, meter=meter, refine=2).edit(z, targets)
+    closed_err = _errors(meter, closed.images, targets)
+    assert np.sqrt(open_loop).mean() > 0.3, "the planted response must defeat the open loop"
+    assert np.sqrt(closed_err).mean() < 0.5 * np.sqrt(open_loop).mean()
+    # a correction is kept only where it lowers the error: no face ends worse than open loop
+    assert (closed_err <= open_loop + 1e-9).all()
+    np.testing.assert_array_equal(closed.measured, meter.measure(closed.images))
+
+
+def _steep():
+    """The planted generator with every property twice as steep as the directions' model
+    (found on the plain one) says."""
+    lin, d, _ = find_planted()
+    return lin, PlantedGenerator(response=lambda v: 2 * v), d
+
+
+def test_the_open_loop_starts_from_the_measured_face(planted):
+    # every property one std above what the directions' model predicts: only a step computed
+    # from the measured base face lands on the target without any correction (clamp off: the
+    # shifted faces sit partly outside the directions' population)
+    _, d, _ = planted
+    shifted = PlantedGenerator(response=lambda v: v + 1)
+    meter = _meter()
+    rng = np.random.default_rng(4)
+    targets = {p: rng.uniform(-1.5, 1.5, 30) for p in STEERED}
+    z = shifted.sample_latents(30, 12_000)
+    res = Editor(shifted, d, meter, refine=0, clamp=None).edit(z, targets)
+    np.testing.assert_array_equal(res.base_measured, meter.measure(shifted.synthesize(z)))
+    err = np.sqrt(_errors(meter, res.images, targets))
+    assert err.mean() < 0.1, err.mean()
+
+
+def test_one_damped_correction_lands_on_a_twice_too_steep_response():
+    # open loop: c + 2 (t - c) = 2t - c, an error of t - c; the default half-step correction
+    # moves 2 * 0.5 * (c - t): exactly onto t (any other damping stops short or overshoots)
+    _, steep, d = _steep()
+    meter = _meter()
+    rng = np.random.default_rng(2)
+    targets = {p: rng.uniform(-1.2, 1.2, 40) for p in STEERED}
+    z = 0.5 * steep.sample_latents(40, 6000)
+    open_loop = _errors(
+        meter, Editor(steep, d, meter, refine=0, clamp=None).edit(z, targets).images, targets
+    )
+    one = Editor(steep, d, meter, refine=1, clamp=None).edit(z, targets)
+    err = np.sqrt(_errors(meter, one.images, targets))
+    assert np.sqrt(open_loop).mean() > 0.8
+    assert err.mean() < 0.05 and err.max() < 0.12, (err.mean(), err.max())
+
+
+def test_a_correction_that_raises_the_error_is_dropped():
+    # damping 1.5 on the twice-too-steep response doubles every face's error: nothing is kept
+    _, steep, d = _steep()
+    meter = _meter()
+    rng = np.random.default_rng(3)
+    targets = {p: rng.uniform(-1.2, 1.2, 40) for p in STEERED}
+    z = 0.5 * steep.sample_latents(40, 7000)
+    open_loop = Editor(steep, d, meter, refine=0, clamp=None).edit(z, targets)
+    loop = Editor(steep, d, meter, refine=1, damping=1.5, clamp=None).edit(z, targets)
+    np.testing.assert_array_equal(loop.latents, open_loop.latents)
+    np.testing.assert_array_equal(loop.steps, open_loop.steps)
+    np.testing.assert_array_equal(loop.images, open_loop.images)
+
+
+# -- the guards: targets past the clamp, the step bound ----------------------------------------
+def _coordinates(d, latents: np.ndarray) -> np.ndarray:
+    return latents.reshape(len(latents), -1) @ d.sets["all"].vectors.T
+
+
+def test_targets_past_the_clamp_stop_at_three_standard_deviations(planted):
+    gen, d, _ = planted
+    meter = _meter()
+    z = gen.sample_latents(40, 8000)
+    far = {"eyes": np.full(40, 6.0)}
+    clamped = Editor(gen, d, meter=meter).edit(z, far)  # default clamp: 3 std
+    eyes = meter.measure(clamped.images)[:, 0]
+    assert eyes.max() < 3.2 and eyes.mean() > 2.0, (eyes.min(), eyes.max())
+    s = d.sets["all"]
+    for j, name in enumerate(s.names):  # the documented bound, step by step
+        st = s.stats[name]
+        reached = _coordinates(d, z)[:, j] + clamped.steps[:, j]
+        assert (reached <= st["proj_mean"] + 3 * st["proj_std"] + 1e-4).all(), name
+        assert (reached >= st["proj_mean"] - 3 * st["proj_std"] - 1e-4).all(), name
+    free = Editor(gen, d, meter=meter, clamp=None).edit(z, far)
+    assert np.abs(meter.measure(free.images)[:, 0] - 6).mean() < 0.2
+
+
+def test_a_face_outside_the_clamp_is_not_pushed_further_nor_pulled_back(planted):
+    gen, d, _ = planted
+    meter = _meter()
+    eyes_dir = d.sets["all"].vector("eyes")
+    z = (gen.sample_latents(10, 9000) * 0.3 + 4.5 * eyes_dir).astype(np.float32)
+    assert (_coordinates(d, z)[:, 0] > 3.5).all()
+    further = Editor(gen, d, meter=meter, refine=0).edit(z, {"eyes": np.full(10, 6.0)})
+    np.testing.assert_allclose(further.steps[:, 0], 0, atol=1e-6)
+    back = Editor(gen, d, meter=meter, refine=0).edit(z, {"eyes": np.zeros(10)})
+    assert (back.steps[:, 0] < -3).all()
+
+
+def test_each_step_is_bounded_by_max_step(planted):
+    gen, d, _ = planted
+    meter = _meter()
+    z = gen.sample_latents(20, 10_000)
+    res = Editor(gen, d, meter=meter, refine=0, clamp=None, max_step=1.0).edit(
+        z, {"eyes": np.full(20, 6.0)}
+    )
+    assert np.abs(res.steps).max() == pytest.approx(1.0)
+    before = meter.measure(gen.synthesize(z))[:, 0]
+    assert (meter.measure(res.images)[:, 0] - before).max() < 1.2
+
+
+# -- the original's rule (--method seed) -------------------------------------------------------
+def test_seed_method_adds_the_asked_value_times_the_unit_direction(planted):
+    gen, d, _ = planted
+    meter = _meter()
+    z = gen.sample_latents(6, 11_000)
+    asked = np.array([1.5, -1.5, 2.0, -2.0, 0.5, np.nan])
+    res = Editor(gen, d, meter=meter, method="seed").edit(z, {"eyes": asked})
+    moved = np.nan_to_num(asked)[:, None] * d.sets["all"].vector("eyes")
+    np.testing.assert_allclose(res.latents - z, moved, atol=1e-6)
+    change = meter.measure(res.images)[:, 0] - meter.measure(gen.synthesize(z))[:, 0]
+    np.testing.assert_array_equal(np.sign(change[:5]), np.sign(asked[:5]))
+    assert res.measured is None and res.base_measured is None

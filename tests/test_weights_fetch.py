@@ -1,0 +1,160 @@
+"""`weights.fetch()` end to end without a network: a local package index (pip's find-links)
+or a file URL serves the download, so each sha256 refusal runs on the real fetch path."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from ohlora import weights
+from ohlora.errors import OhloraError
+
+DCGAN = "dcgan-digiface-64"
+TINY = "tiny-test-weights"
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("OHLORA_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def index(tmp_path, monkeypatch):
+    """A local package index: pip reads only this folder (no network)."""
+    links = tmp_path / "links"
+    links.mkdir()
+    monkeypatch.setenv("PIP_NO_INDEX", "1")
+    monkeypatch.setenv("PIP_FIND_LINKS", str(links))
+    return links
+
+
+def _wheel(folder: Path, payload: bytes) -> Path:
+    """A valid wheel of gan-face-generate 1.1.1 holding `payload` as its weights member."""
+    path = folder / "gan_face_generate-1.1.1-py3-none-any.whl"
+    info = "gan_face_generate-1.1.1.dist-info"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("gan_face_generate/weights.tar", payload)
+        z.writestr(
+            f"{info}/METADATA", "Metadata-Version: 2.1\nName: gan-face-generate\nVersion: 1.1.1\n"
+        )
+        z.writestr(
+            f"{info}/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+        )
+        z.writestr(f"{info}/RECORD", "")
+    return path
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _nothing_installed(home: Path, name: str) -> None:
+    assert not weights.is_fetched(name)
+    root = home / "weights"
+    assert not root.exists() or list(root.iterdir()) == []
+
+
+def _replace(monkeypatch, name: str, **changes: Any) -> None:
+    e = weights.entry(name)
+    monkeypatch.setitem(weights.REGISTRY, name, dataclasses.replace(e, **changes))
+
+
+def test_fetch_refuses_a_wheel_with_the_wrong_sha256(home, index):
+    _wheel(index, b"not the published weights")
+    with pytest.raises(OhloraError, match="sha256 mismatch for the wheel of dcgan-digiface-64"):
+        weights.fetch(DCGAN)
+    _nothing_installed(home, DCGAN)
+
+
+def test_fetch_refuses_a_member_with_the_wrong_sha256(home, index, monkeypatch):
+    wheel = _wheel(index, b"a tampered member")
+    _replace(monkeypatch, DCGAN, sha256={"wheel": _sha(wheel.read_bytes()), "member": "0" * 64})
+    with pytest.raises(OhloraError, match=r"sha256 mismatch for gan_face_generate/weights\.tar"):
+        weights.fetch(DCGAN)
+    _nothing_installed(home, DCGAN)
+
+
+def test_no_index_is_one_clear_line(home, index, monkeypatch):
+    _replace(monkeypatch, DCGAN, location="gan-face-generate==0.0.1")  # a valid, absent version
+    with pytest.raises(
+        OhloraError, match=r"could not download gan-face-generate==0\.0\.1 .*import"
+    ):
+        weights.fetch(DCGAN)
+    _nothing_installed(home, DCGAN)
+
+
+# -- a direct-download entry, served from a file URL, with its own small converter -------------
+def tiny_converter(raw: Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """Registry converter for the test entry: the file's bytes as one float32 tensor."""
+    data = np.frombuffer(raw.read_bytes(), np.uint8).astype(np.float32)
+    return {"bytes": data}, {"length": int(data.size)}
+
+
+PAYLOAD = bytes(range(256)) * 4
+
+
+def _tiny(monkeypatch, tmp_path: Path, served: bytes, **changes: Any) -> None:
+    src = tmp_path / "served.bin"
+    src.write_bytes(served)
+    e = weights.WeightsEntry(
+        name=TINY,
+        description="a test entry",
+        source="url",
+        location=src.as_uri(),
+        member=None,
+        sha256={"file": _sha(PAYLOAD)},
+        converter=f"{__name__}:tiny_converter",
+        licence="test",
+    )
+    monkeypatch.setitem(weights.REGISTRY, TINY, dataclasses.replace(e, **changes))
+
+
+def test_fetch_from_a_url_installs_and_verifies(home, tmp_path, monkeypatch):
+    _tiny(monkeypatch, tmp_path, PAYLOAD)
+    folder = weights.fetch(TINY)
+    assert folder == weights.cache_dir(TINY) and weights.is_fetched(TINY)
+    assert len(weights.verify(TINY)) == 64
+
+
+def test_fetch_refuses_a_corrupted_url_download(home, tmp_path, monkeypatch):
+    _tiny(monkeypatch, tmp_path, PAYLOAD[:-1] + b"\x00")
+    with pytest.raises(OhloraError, match="sha256 mismatch for the download of tiny-test-weights"):
+        weights.fetch(TINY)
+    _nothing_installed(home, TINY)
+
+
+def test_converted_digest_is_checked_against_the_registry(home, tmp_path, monkeypatch):
+    _tiny(monkeypatch, tmp_path, PAYLOAD)
+    weights.fetch(TINY)
+    pinned = weights.verify(TINY)
+    _tiny(monkeypatch, tmp_path, PAYLOAD, converted_sha256=pinned)
+    weights.fetch(TINY)  # the pinned digest is accepted
+    assert weights.verify(TINY) == pinned
+    (home / "weights" / TINY).rename(home / "old")
+    _tiny(monkeypatch, tmp_path, PAYLOAD, converted_sha256="f" * 64)
+    with pytest.raises(OhloraError, match="the converter and the registry disagree"):
+        weights.fetch(TINY)
+    _nothing_installed(home, TINY)
+
+
+def test_verify_compares_against_the_pinned_converted_digest(home, tmp_path, monkeypatch):
+    # the cache's own recorded digest is not enough: the registry's pin wins
+    _tiny(monkeypatch, tmp_path, PAYLOAD)
+    weights.fetch(TINY)
+    _tiny(monkeypatch, tmp_path, PAYLOAD, converted_sha256="f" * 64)
+    with pytest.raises(OhloraError, match="the cache is corrupt"):
+        weights.verify(TINY)
+
+
+def test_unreachable_url_is_one_clear_line(home, tmp_path, monkeypatch):
+    _tiny(monkeypatch, tmp_path, PAYLOAD, location=(tmp_path / "absent.bin").as_uri())
+    with pytest.raises(OhloraError, match=r"could not download tiny-test-weights .*weights import"):
+        weights.fetch(TINY)
+    _nothing_installed(home, TINY)
