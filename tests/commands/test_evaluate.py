@@ -21,9 +21,18 @@ def test_evaluate_writes_the_report(small_run, tmp_path):
     report = json.loads((out / "report.json").read_text())
     assert report["cases"] == 2 and len(report["per_case"]) == 2
     assert 0 <= report["passed_v7"] <= 2 and set(report["mean_corr"]) == {"eyes", "mouth", "pose"}
+    keep = report["keeping"]
+    assert keep["identity"]["faces"] == 100  # every edited face against its unedited face
+    assert 0 <= keep["identity"]["same_person_share"] <= 1
+    assert set(keep["unasked_mae"]) == {
+        "hair_color", "hair_length", "background_mean", "background_std"
+    }  # fmt: skip
+    assert 0 <= keep["background_change"] <= 255
+    assert set(keep["independent"]["mean_corr"]) == {"eyes", "mouth", "pose"}
+    assert report["context"]["method"] == "local"  # the default editor of the DCGAN
     rows = list(csv.DictReader((out / "cases.csv").open()))
-    assert len(rows) == 2
+    assert len(rows) == 2 and float(rows[0]["identity_distance"]) > 0
     md = (out / "report.md").read_text()
-    assert "eyes" in md and ".png" in md
+    assert "eyes" in md and ".png" in md and "What the edits keep" in md
     for name in (p.split("](")[1].rstrip(")") for p in md.split("![")[1:]):
         assert (out / name.split(")")[0]).is_file(), name

@@ -1,0 +1,98 @@
+"""What keeping the person costs in time: the region-local editor against the calibrated
+(global) one, both measured in one run on the same faces.
+
+* studio slider render: one face edited open loop to new slider values (the studio's work per
+  slider move), p50 / p95 over --renders renders after one warm-up render (the local editor
+  calibrates its regions' response on its first edit);
+* batch edit: `ohlora edit --plan` of a --rows-row plan (--seeds faces x the v7 protocol's
+  asked combinations), closed loop as by default, PNGs written.
+
+Run: .venv/bin/python benchmarks/edit_methods.py --run RUN [--renders 40] [--rows 1500]
+RUN needs samples, normalisation and directions (e.g. `ohlora demo`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from machine import describe  # benchmarks/machine.py (this script's folder is on sys.path)
+
+METHODS = ("calibrated", "local")
+
+
+def render_times(run: Path, method: str, renders: int) -> list[float]:
+    """Seconds per single-face open-loop edit (the studio renderer's path), after a warm-up."""
+    from ohlora.editing.params import EditParams
+    from ohlora.editing.run_editor import open_editor
+
+    editor = open_editor(run, EditParams(refine=0, workers=0, method=method))
+    try:
+        latent = editor.base_latents(np.array([7]))
+        base = editor.measure_base(latent)
+        rng = np.random.default_rng(0)
+        times = []
+        for i in range(renders + 1):
+            t = {p: np.array([rng.uniform(-2.5, 2.5)]) for p in ("eyes", "mouth", "pose")}
+            t0 = time.perf_counter()
+            editor.edit(latent, t, base_measured=base)
+            if i:  # the first edit warms up (and calibrates the local editor)
+                times.append(time.perf_counter() - t0)
+        return times
+    finally:
+        editor.close()
+
+
+def plan_seconds(run: Path, method: str, rows: int, out: Path) -> float:
+    """Wall time of `ohlora edit --plan` (default closed loop) over a rows-row plan."""
+    from ohlora.cli import main
+    from ohlora.evaluate.protocols import V7
+
+    grid = V7.grid()
+    plan = out / f"plan-{method}.csv"
+    lines = ["seed,eyes,mouth,pose"]
+    for i in range(rows):
+        e, m, p = grid[i % len(grid)]
+        lines.append(f"{2_000_000_000 + i // len(grid)},{e},{m},{p}")
+    plan.write_text("\n".join(lines) + "\n")
+    t0 = time.perf_counter()
+    rc = main(["edit", "--run", str(run), "--plan", str(plan), "--out", str(out / method),
+               "--method", method])  # fmt: skip
+    assert rc == 0, rc
+    return time.perf_counter() - t0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--run", type=Path, required=True)
+    ap.add_argument("--renders", type=int, default=40, help="timed studio renders (1..1000)")
+    ap.add_argument("--rows", type=int, default=1500, help="plan rows (1..100000; 0 skips)")
+    args = ap.parse_args()
+    print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
+    print(f"machine: {describe()}")
+    render = {m: render_times(args.run, m, args.renders) for m in METHODS}
+    for m, ts in render.items():
+        q = statistics.quantiles(ts, n=20)
+        print(f"studio render, {m:10s}: p50 {1000 * statistics.median(ts):6.1f} ms, "
+              f"p95 {1000 * q[18]:6.1f} ms ({len(ts)} renders)")  # fmt: skip
+    ratio = statistics.median(render["local"]) / statistics.median(render["calibrated"])
+    print(f"studio render p50, local / calibrated: {ratio:.1f}x")
+    if args.rows:
+        with tempfile.TemporaryDirectory() as tmp:
+            secs = {m: plan_seconds(args.run, m, args.rows, Path(tmp)) for m in METHODS}
+        for m, s in secs.items():
+            print(
+                f"edit --plan, {args.rows} rows, {m:10s}: {s:6.1f} s ({args.rows / s:.1f} rows/s)"
+            )
+        print(f"edit --plan time, local / calibrated: {secs['local'] / secs['calibrated']:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,77 @@
+"""What an edit keeps: background change outside the person, unasked-property MAE, identity
+summarised over every edited face; the independent judge on real faces (slow)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ohlora.evaluate.keeping import KeepingChecks, KeepResult, summarise_keeping
+
+PROPS = ["eyes", "mouth", "pose", "hair_color", "hair_length", "background_mean", "background_std"]
+
+
+class _Checks(KeepingChecks):
+    """Checks whose person mask is the image's centre half (no mediapipe needed)."""
+
+    def outside_person(self, base_image: np.ndarray) -> np.ndarray:
+        h, w = base_image.shape[:2]
+        outside = np.ones((h, w), bool)
+        outside[h // 4 : 3 * h // 4, w // 4 : 3 * w // 4] = False
+        return outside
+
+
+def test_background_change_counts_only_outside_the_person():
+    base = np.full((64, 64, 3), 100, np.uint8)
+    inside_only = np.repeat(base[None], 3, 0)
+    inside_only[:, 16:48, 16:48] = 200  # the person changes, the background does not
+    asked = np.zeros((3, 3))
+    measured = np.zeros((3, len(PROPS)), np.float32)
+    k = _Checks(None).check(asked, base, inside_only, measured[0], measured, PROPS)
+    assert k.background == 0.0 and k.distance is None and k.independent is None
+    everywhere = inside_only.copy()
+    everywhere[:, :4] = 130  # the top 4 rows of the background change by 30
+    k = _Checks(None).check(asked, base, everywhere, measured[0], measured, PROPS)
+    outside = 64 * 64 - 32 * 32
+    assert k.background == pytest.approx(30 * 4 * 64 / outside)
+
+
+def test_unasked_mae_is_against_the_unedited_face():
+    base = np.zeros((64, 64, 3), np.uint8)
+    images = np.repeat(base[None], 2, 0)
+    base_m = np.zeros(len(PROPS), np.float32)
+    measured = np.zeros((2, len(PROPS)), np.float32)
+    measured[:, PROPS.index("hair_color")] = [0.5, -0.3]
+    measured[1, PROPS.index("hair_length")] = np.nan  # unreadable faces are left out
+    measured[0, PROPS.index("hair_length")] = 0.2
+    k = _Checks(None).check(np.zeros((2, 3)), base, images, base_m, measured, PROPS)
+    assert k.unasked_mae["hair_color"] == pytest.approx(0.4)
+    assert k.unasked_mae["hair_length"] == pytest.approx(0.2)
+    assert k.unasked_mae["background_mean"] == 0.0
+
+
+def test_identity_is_summarised_over_every_edited_face():
+    def keep(dist):
+        return KeepResult(np.array(dist), {}, 0.0, None)
+
+    # one case of 4 faces all the same person, one of 1 face that is not: 4 of 5 faces
+    s = summarise_keeping([keep([0.1, 0.2, 0.3, 0.4]), keep([0.9])])
+    assert s["identity"]["same_person_share"] == pytest.approx(0.8)
+    assert s["identity"]["mean_distance"] == pytest.approx(0.38)
+    assert s["identity"]["worst_case_same_share"] == 0.0 and s["identity"]["faces"] == 5
+
+
+@pytest.mark.slow
+def test_the_judge_sees_the_unedited_face_as_itself(dcgan):
+    from ohlora.scorers.dlib.judge import DlibJudge
+
+    base = dcgan.synthesize(dcgan.sample_latents(2, 31))
+    images = np.stack([base[0], base[1]])  # the face itself, then another face
+    checks = KeepingChecks(DlibJudge(workers=0))
+    try:
+        m = np.zeros((2, len(PROPS)), np.float32)
+        k = checks.check(np.array([[0, 0, 0], [1, 1, 1.0]]), base[0], images, m[0], m, PROPS)
+    finally:
+        checks.close()
+    assert k.distance[0] == pytest.approx(0.0, abs=1e-6) and k.distance[1] > 0.3
+    assert k.background > 0
