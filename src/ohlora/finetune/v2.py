@@ -29,4 +29,4 @@ class FineTuneV2(Version):
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
-        return {"loss": float(loss)}
+        return {"loss": loss.item()}

@@ -84,7 +84,7 @@ class FineTuneV3(Version):
         for o in self.optimizers.values():
             o.step()
         self.kept.append((mu[0].detach().clone(), torch.exp(0.5 * logvar[0]).detach().clone()))
-        return {"loss": float(loss), **{k: float(v) for k, v in terms.items()}}
+        return {"loss": loss.item(), **{k: v.item() for k, v in terms.items()}}
 
     def test_latents(self, n: int, gen: torch.Generator) -> torch.Tensor:
         """One z per kept batch (cycled when fewer than n): mu + sigma * eps."""
