@@ -34,9 +34,10 @@ def save_checkpoint(
                 t = val if torch.is_tensor(val) else torch.tensor(val)
                 tensors[f"o.{name}.{pid}.{key}"] = t.detach().cpu().contiguous().clone()
     for i, (mu, sigma) in enumerate(getattr(version, "kept", [])):
-        tensors[f"kept.{i}.mu"], tensors[f"kept.{i}.sigma"] = mu.cpu(), sigma.cpu()
-    for k, v in version.extra_state().items():
-        tensors[f"x.{k}"] = v
+        tensors[f"kept.{i}.mu"] = mu.detach().cpu().clone()
+        tensors[f"kept.{i}.sigma"] = sigma.detach().cpu().clone()
+    for k, v in version.extra_state().items():  # copies: safetensors refuses shared memory
+        tensors[f"x.{k}"] = v.detach().cpu().clone()
     tensors["rng.data"] = gen.get_state()
     tensors["rng.torch"] = torch.get_rng_state()
     config = {
