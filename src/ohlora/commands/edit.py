@@ -42,16 +42,25 @@ row with more or fewer cells is an error. Row i (0-based data row) is written to
 OUTDIR/{i:05d}.png unless its out cell names an image path inside OUTDIR (.png/.jpg).
 A target beyond the values the training faces reached is warned about (with that range).
 OUTDIR/edits.csv records each row's seed, targets, measured values and file; rows already
-done with the same values are skipped when the command is run again."""
+done with the same values are skipped when the command is run again.
+With --finetune DIR the faces come from a fine-tuned conditional generator (`ohlora
+finetune`) instead: the seed's z generated with the asked values (unasked ones at 0)."""
 EPILOG = """examples:
   ohlora edit --run runs/a --seed 7 --eyes 1.5 --mouth 0 --pose -1 --out face.png
   ohlora edit --run runs/a --plan plan.csv --out edits/
   ohlora edit --directions runs/a/directions --run runs/a --plan plan.csv --out edits/ --refine 0
+  ohlora edit --run runs/a --finetune runs/a/finetune-v3 --plan plan.csv --out edits/
 """
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     add_edit_run_args(p)
+    p.add_argument(
+        "--finetune",
+        type=Path,
+        default=None,
+        help="a fine-tuned model folder (`ohlora finetune`) makes the faces instead of the edit",
+    )
     add_face_seed_arg(p, "single form: the base face's seed", default=None)
     for prop in ("eyes", "mouth", "pose"):
         p.add_argument(
@@ -99,11 +108,17 @@ def run(args: argparse.Namespace) -> int:
         output_file(args.out, IMAGE_SUFFIXES)
     from ohlora.editing.run_editor import open_editor
 
-    editor = open_editor(args.run, params_from(args, EditParams))
+    if args.finetune is not None:
+        from ohlora.finetune.editor import FineTuneEditor
+
+        editor = FineTuneEditor.open(args.finetune)
+    else:
+        editor = open_editor(args.run, params_from(args, EditParams))
     try:
         if args.plan is not None:
             plan = read_plan(args.plan, args.out, editor.d.steered)
-            _warn_reach(editor.d, plan.targets)
+            if args.finetune is None:
+                _warn_reach(editor.d, plan.targets)
             manifest = edit_plan(editor, plan, args.out, batch=args.batch, size=args.size)
             print(manifest)
             return 0
@@ -114,7 +129,8 @@ def run(args: argparse.Namespace) -> int:
         }
         if not targets:
             raise OhloraError("nothing asked: give at least one of --eyes, --mouth, --pose")
-        _warn_reach(editor.d, targets)
+        if args.finetune is None:
+            _warn_reach(editor.d, targets)
         lat = editor.base_latents(np.array([args.seed]))
         res = editor.edit(lat, targets)
         save_image(res.images[0], args.out, args.size)

@@ -30,11 +30,15 @@ Protocol v3: eyes {-1.8, 1.8} x mouth {-1.2, -0.6, 0, 0.8, 1.6} x pose {-2.4 .. 
 (the original's {-1.2 .. 3.6} centred on the population mean). Protocol v7: eyes {-1.2, 1.2} x
 mouth {-1.8, -0.9, 0, 0.9, 1.8} x pose {-1.8, -1.2, -0.6, 0, 0.6}.
 Writes OUT/cases.csv, OUT/report.json, OUT/report.md, best_case.png and worst_case.png.
+With --finetune DIR the faces come from a fine-tuned conditional generator (`ohlora
+finetune`): each case's z generated at the 50 asked combinations, its base face the model at
+the population mean (0) of every property; the report goes to DIR/eval-PROTOCOL.
 Note: with --refine > 0 and --judge mesh, the edit's closed loop uses the same scorer as the
 judge; --refine 0 gives the open-loop figure."""
 EPILOG = """examples:
   ohlora evaluate --run runs/a --cases 20 --protocol v7
   ohlora evaluate --run runs/a --cases 100 --protocol v3 --refine 0 --out runs/a/eval-open
+  ohlora evaluate --run runs/a --finetune runs/a/finetune-v3 --cases 30 --protocol v3
 """
 
 
@@ -60,6 +64,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     add_directions_arg(p)
     p.add_argument(
+        "--finetune",
+        type=Path,
+        default=None,
+        help="test a fine-tuned model folder (`ohlora finetune`) instead of the run's editor",
+    )
+    p.add_argument(
         "--filter",
         default=None,
         help='draw base faces meeting these conditions, e.g. "gender>=0.5"',
@@ -76,8 +86,15 @@ def run(args: argparse.Namespace) -> int:
     from ohlora.evaluate.params import EvalParams
     from ohlora.evaluate.pipeline import evaluate_run
 
+    editor = None
+    if args.finetune is not None:
+        from ohlora.finetune.editor import FineTuneEditor
+
+        editor = FineTuneEditor.open(args.finetune)
+        if args.out is None:
+            args.out = args.finetune / f"eval-{args.protocol}"
     params = params_from(args, EvalParams, edit=params_from(args, EditParams))
-    report, s = evaluate_run(args.run, params)
+    report, s = evaluate_run(args.run, params, editor=editor)  # type: ignore[arg-type]
     mc = s["mean_corr"]
     print(
         f"mean corr eyes {mc['eyes']:.4f} mouth {mc['mouth']:.4f} pose {mc['pose']:.4f}; "
