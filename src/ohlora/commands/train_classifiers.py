@@ -17,7 +17,8 @@ flips / shifts / mild colour jitter as augmentation. A fold whose validation BCE
 threshold after its epochs is retrained from a new initialisation, at most --max-retries
 times (each retry is printed and recorded); the default threshold is the fold's class-prior
 BCE, i.e. a fold fails when it does no better than guessing the class ratio.
-Labels: the shipped 256 (embedded generator) unless --no-shipped, plus every --labels CSV
+Labels: the shipped 2,000 (embedded generator: 256 by latent + 1,744 by seed 200000..201743)
+unless --no-shipped, plus every --labels CSV
 (a run's labelling sheet RUN/labels.csv, or an exported labels.csv + latents.npy).
 Prints out-of-fold accuracy and ROC AUC beside the majority-class baseline, and what the
 filter "gender>=0.5,quality>=0.5" does to the labelled faces. Writes gender / quality
@@ -39,7 +40,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=[],
         help="extra labels CSV (repeatable): a run's labels.csv or an exported set",
     )
-    p.add_argument("--no-shipped", action="store_true", help="leave out the shipped 256 labels")
+    p.add_argument("--no-shipped", action="store_true", help="leave out the shipped 2,000 labels")
     p.add_argument("--folds", type=int_range(2, 20), default=5, help="folds per task (2..20)")
     p.add_argument(
         "--epochs", type=int_range(1, 1000), default=30, help="epochs per fold (1..1000)"
@@ -76,13 +77,14 @@ def run(args: argparse.Namespace) -> int:
     import time
 
     from ohlora.classifiers.conditions import DEFAULT_FILTER
-    from ohlora.classifiers.labels import read_labels, shipped_labels
+    from ohlora.classifiers.labels import read_labels, shipped_label_sets
     from ohlora.classifiers.train import TrainParams
     from ohlora.classifiers.train_run import filter_on_labels, train_classifiers
     from ohlora.progress import console
     from ohlora.store.rundir import RunDir
 
-    sets = ([] if args.no_shipped else [shipped_labels()]) + [read_labels(p) for p in args.labels]
+    shipped = [] if args.no_shipped else shipped_label_sets()
+    sets = shipped + [read_labels(p) for p in args.labels]
     params = params_from(args, TrainParams)
     out = args.out or args.run / "classifiers"
     events: list[str] = []
