@@ -9,7 +9,7 @@ from ohlora.commands._args import add_face_seed_arg, add_generator_arg, int_rang
 
 NAME = "label"
 ORDER = 24
-HELP = "label faces' gender and quality with the keyboard in a local web page; export labels"
+HELP = "label faces' gender and quality in a local web page; export labels; audit them"
 DESCRIPTION = """serve: a local page shows one generated face at a time (384 px) and takes keys:
 W woman, M man, G good, B bad, S skip, U or Backspace undo, arrows previous / next. Each key
 is saved at once (atomically) to RUN/labels.csv (index,seed,gender,quality,pass; an empty
@@ -21,12 +21,17 @@ the run's sample store when it has one, else seeds SEED..SEED+N-1.
 export: write a run's complete labels (both labels, not skipped) as a standalone labelled
 set, FOLDER/labels.csv (index,gender,quality) + FOLDER/latents.npy, optionally merged with
 the shipped 2,000 labels. `ohlora train-classifiers --labels RUN/labels.csv` reads a run's
-sheet directly; export is for keeping or sharing a set."""
+sheet directly; export is for keeping or sharing a set.
+audit: after train-classifiers, the labelled faces whose out-of-fold prediction disagrees most
+with their label (|label - p|, largest first), per task: OUT/audit_gender.png and
+OUT/audit_quality.png (faces at 128 px, captioned with seed or row, label and p) and
+OUT/audit.csv. Look again at each and correct it on the page with --pass 2 (/#I opens face I)."""
 EPILOG = """examples:
   ohlora label serve --run runs/a                      # then open http://127.0.0.1:8765/
   ohlora label serve --run runs/lab --n 500 --seed 5000 --port 8800
   ohlora label serve --run runs/lab --n 500 --seed 5000 --pass 2   # an audit's corrections
   ohlora label export --run runs/a --out labels/mine --with-shipped
+  ohlora label audit --classifiers runs/a/classifiers --out runs/a/audit --top 48
 """
 
 
@@ -68,12 +73,76 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     e.add_argument("--out", type=Path, required=True, help="folder to write (created)")
     e.add_argument("--with-shipped", action="store_true", help="put the shipped 2,000 labels first")
     add_generator_arg(e)
+    a = sub.add_parser(
+        "audit",
+        help="show the labelled faces the K-fold models disagree with most",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=p.formatter_class,
+    )
+    a.add_argument(
+        "--classifiers",
+        type=Path,
+        required=True,
+        help="folder train-classifiers wrote (holds oof.csv), e.g. RUN/classifiers",
+    )
+    a.add_argument("--out", type=Path, required=True, help="folder to write (created)")
+    a.add_argument(
+        "--top",
+        type=int_range(1, 2000),
+        default=48,
+        help="faces per task, most disagreeing first (1..2000; default 48)",
+    )
+    a.add_argument(
+        "--generator",
+        default=None,
+        help="generator of the labelled faces (default: the one the classifiers record)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     if args.action == "serve":
         return _serve(args)
+    if args.action == "audit":
+        return _audit(args)
     return _export(args)
+
+
+def _audit(args: argparse.Namespace) -> int:
+    import json
+
+    from ohlora import generators
+    from ohlora.classifiers.audit import (
+        audit_csv,
+        audit_sheet,
+        disagreements,
+        latents_of,
+        read_oof_rows,
+    )
+    from ohlora.runinfo import atomic_write_bytes
+
+    rows = read_oof_rows(args.classifiers)
+    generator = args.generator
+    if generator is None:
+        meta = args.classifiers / "gender.json"
+        generator = json.loads(meta.read_text()).get("generator") if meta.is_file() else None
+    gen = generators.load(generator or "dcgan-digiface-64")
+    args.out.mkdir(parents=True, exist_ok=True)
+    listed = []
+    for task in ("gender", "quality"):
+        worst = disagreements(rows, task, args.top)
+        images = gen.synthesize(latents_of(worst, gen)) if worst else None
+        if images is not None:
+            audit_sheet(images, worst).save(args.out / f"audit_{task}.png")
+        listed += worst
+        contradicted = sum(a.gap > 0.5 for a in disagreements(rows, task, len(rows)))
+        print(
+            f"{task}: {contradicted} labelled faces predicted the other way out of fold; "
+            f"the {len(worst)} most confident are in {args.out / f'audit_{task}.png'}"
+        )
+    atomic_write_bytes(args.out / "audit.csv", audit_csv(listed))
+    print(f"list: {args.out / 'audit.csv'}")
+    return 0
 
 
 def _faces(args: argparse.Namespace) -> tuple[object, str, str]:
