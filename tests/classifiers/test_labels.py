@@ -31,7 +31,8 @@ def test_shipped_seed_labels_match_their_readme():
     assert len(first) + len(s) == 2000
     assert np.array_equal(s.seeds, np.arange(200_000, 201_744))
     assert not s.skipped.any() and np.isin(s.gender, (0, 1)).all()
-    assert int(s.gender.sum()) == 648 and int(s.quality.sum()) == 1075
+    assert int(s.gender.sum()) == 646 and int(s.quality.sum()) == 1078
+    assert int((s.passes == 2).sum()) == 5  # corrected after the audit
     assert s.passes is not None and set(s.passes.tolist()) <= {1, 2}
     assert s.generator == "dcgan-digiface-64" and s.latents is None
 
