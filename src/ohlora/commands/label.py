@@ -56,6 +56,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     s.add_argument(
         "--pass",
         dest="label_pass",
+        metavar="N",
         type=int_range(1, 99),
         default=1,
         help="labelling pass recorded in each row this session changes (1..99; default 1: "
