@@ -7,7 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ohlora.classifiers.labels import LabelSet, read_labels, shipped_labels
+from ohlora.classifiers.labels import (
+    LabelSet,
+    read_labels,
+    shipped_label_sets,
+    shipped_labels,
+)
 from ohlora.errors import OhloraError
 
 
@@ -19,6 +24,17 @@ def test_shipped_labels_match_their_readme():
     expected = np.random.default_rng(20261122).standard_normal((256, 100)).astype(np.float32)
     assert s.latents is not None and np.array_equal(s.latents, expected)
     assert s.generator == "dcgan-digiface-64" and s.seeds is None
+
+
+def test_shipped_seed_labels_match_their_readme():
+    first, s = shipped_label_sets()
+    assert len(first) + len(s) == 2000
+    assert np.array_equal(s.seeds, np.arange(200_000, 201_744))
+    assert not s.skipped.any() and np.isin(s.gender, (0, 1)).all()
+    assert int(s.gender.sum()) == 646 and int(s.quality.sum()) == 1078
+    assert int((s.passes == 2).sum()) == 5  # corrected after the audit
+    assert s.passes is not None and set(s.passes.tolist()) <= {1, 2}
+    assert s.generator == "dcgan-digiface-64" and s.latents is None
 
 
 def _write(tmp_path: Path, text: str, latents: int | None = None) -> Path:
@@ -51,6 +67,7 @@ def _error(path: Path) -> str:
         ("index,seed,gender,quality\n0,5,1,1\n1,x,1,1\n", 3, "seed is 'x'"),
         ("index,seed,gender,quality\n0,5,skip,1\n", 2, "skip in both"),
         ("index,seed,gender,quality\n0,5,1,1\n1,6,0.5,1\n", 3, "gender is '0.5'"),
+        ("index,seed,gender,quality,pass\n0,5,1,1,1\n1,6,1,1,x\n", 3, "pass is 'x'"),
         ("", 1, "empty"),
     ],
 )

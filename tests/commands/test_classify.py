@@ -19,9 +19,9 @@ def test_train_then_classify_prints_figures_and_filters(tmp_path, dcgan):
     out = res.stdout
     assert "accuracy" in out and "ROC AUC" in out and "majority" in out
     gender = next(line for line in out.splitlines() if line.strip().startswith("gender"))
-    assert " 256 " in gender and "0.512" in gender  # 131 / 256 men: the majority baseline
+    assert " 2000 " in gender and "0.615" in gender  # 1,229 / 2,000 men: the majority baseline
     quality = next(line for line in out.splitlines() if line.strip().startswith("quality"))
-    assert "top-centre" in quality and "0.707" in quality  # 181 / 256 good
+    assert "whole" in quality and "0.629" in quality  # 1,259 / 2,000 good
     for name in ("gender.safetensors", "gender.json", "quality.safetensors", "oof.csv"):
         assert (run / "classifiers" / name).is_file()
     assert "train-classifiers" in RunDir(run).config()

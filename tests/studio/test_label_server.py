@@ -65,7 +65,7 @@ def test_routes_and_errors(server, dcgan):
     assert np.abs(small - face).mean() < 6  # the page shows seed 8's face, upscaled
     status, body = _call(f"{url}/api/key", {"index": 1, "key": "w"})
     assert status == 200 and json.loads(body)["face"]["gender"] == 1
-    assert (sheet.path.read_text().splitlines()[2]) == "1,8,1,"
+    assert (sheet.path.read_text().splitlines()[2]) == "1,8,1,,1"
     assert _call(f"{url}/img/3.png")[0] == 404
     assert _call(f"{url}/api/key", {"index": 0, "key": "q"})[0] == 400
     assert _call(f"{url}/api/key", {"key": "w"})[0] == 400
@@ -78,10 +78,10 @@ def test_posts_that_are_not_json_are_refused(server):
     assert status == 415 and sheet.path.read_text() == before
 
 
-def _start(run: Path) -> tuple[subprocess.Popen, str]:
+def _start(run: Path, *extra: str) -> tuple[subprocess.Popen, str]:
     """`ohlora label serve` on a free loopback port; returns the process and the page URL."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ohlora", "label", "serve", "--run", str(run), *SERVE_ARGS],
+        [sys.executable, "-m", "ohlora", "label", "serve", "--run", str(run), *SERVE_ARGS, *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -152,32 +152,32 @@ def test_page_saves_each_key_undoes_and_resumes_after_reload_and_kill(tmp_path):
             assert shown() == 0 and progress() == f"0 / {N} labelled"
             assert page.inner_text("#seed") == "40"
             page.wait_for_function("document.getElementById('face').naturalWidth === 384")
-            assert _rows(run) == [f"{i},{40 + i},," for i in range(N)]
+            assert _rows(run) == [f"{i},{40 + i},,," for i in range(N)]
 
             press("w")
-            assert _rows(run)[0] == "0,40,1," and shown() == 0
+            assert _rows(run)[0] == "0,40,1,,1" and shown() == 0
             assert page.inner_text("#gender") == "woman"
             press("g")
-            assert _rows(run)[0] == "0,40,1,1" and shown() == 1
+            assert _rows(run)[0] == "0,40,1,1,1" and shown() == 1
             assert progress() == f"1 / {N} labelled"
             press("m")
-            assert _rows(run)[1] == "1,41,0,"
+            assert _rows(run)[1] == "1,41,0,,1"
             press("b")
-            assert _rows(run)[1] == "1,41,0,0" and shown() == 2
+            assert _rows(run)[1] == "1,41,0,0,1" and shown() == 2
             press("s")
-            assert _rows(run)[2] == "2,42,skip,skip" and shown() == 3
+            assert _rows(run)[2] == "2,42,skip,skip,1" and shown() == 3
             assert progress() == f"3 / {N} labelled"
             press("Backspace")  # undo the skip
-            assert _rows(run)[2] == "2,42,," and shown() == 2
+            assert _rows(run)[2] == "2,42,,," and shown() == 2
             press("u")  # undo "bad" on face 1
-            assert _rows(run)[1] == "1,41,0," and shown() == 1
+            assert _rows(run)[1] == "1,41,0,,1" and shown() == 1
             assert progress() == f"1 / {N} labelled"
             press("ArrowRight", counts=False)
             assert shown() == 2
             press("ArrowLeft", counts=False)
             assert shown() == 1
             press("B")
-            assert _rows(run)[1] == "1,41,0,0" and shown() == 2
+            assert _rows(run)[1] == "1,41,0,0,1" and shown() == 2
 
             page.reload()
             page.wait_for_function("document.body.dataset.ready === '1'")
@@ -185,15 +185,39 @@ def test_page_saves_each_key_undoes_and_resumes_after_reload_and_kill(tmp_path):
             assert shown() == 2 and progress() == f"2 / {N} labelled"
 
             _kill(proc)
-            assert _rows(run)[:3] == ["0,40,1,1", "1,41,0,0", "2,42,,"]
-            proc, url = _start(run)
+            assert _rows(run)[:3] == ["0,40,1,1,1", "1,41,0,0,1", "2,42,,,"]
+            proc, url = _start(run, "--pass", "2")  # an audit: its changes say pass 2
             load(url)
             assert shown() == 2 and progress() == f"2 / {N} labelled"
             assert page.inner_text("#gender") == "-"
             press("w")
             press("b")
-            assert _rows(run)[2] == "2,42,1,0" and shown() == 3
+            assert _rows(run)[2] == "2,42,1,0,2" and shown() == 3
             assert progress() == f"3 / {N} labelled"
+            assert "pass 2" in page.inner_text("#speed")
+            assert "this session: 1 faces" in page.inner_text("#speed")
+            page.goto("about:blank")
+            load(url + "#0")  # a face asked for by number (to correct it) opens first
+            assert shown() == 0 and page.inner_text("#gender") == "woman"
+            press("m")  # corrected in pass 2: the row says so
+            assert _rows(run)[0] == "0,40,0,1,2" and shown() == 1
+            press("u")
+            assert _rows(run)[0] == "0,40,1,1,1"  # undo restores the label and its pass
             browser.close()
     finally:
         _kill(proc)
+
+
+def test_session_speed_counts_completed_faces_net_of_undo(tmp_path, dcgan):
+    app = LabelApp(LabelSheet.open(tmp_path / "labels.csv", np.arange(4)), dcgan, "t")
+    now = [100.0]
+    app._clock = lambda: now[0]
+    assert app.session() == {"faces": 0, "minutes": 0.0, "per_minute": None}
+    app.press(0, "w")
+    app.press(0, "g")  # face 0 done
+    app.press(1, "s")  # skipped counts as done
+    now[0] += 30.0
+    assert app.session() == {"faces": 2, "minutes": 0.5, "per_minute": 4.0}
+    app.undo()  # the skip
+    app.press(0, "b")  # relabelling a done face completes nothing new
+    assert app.session()["faces"] == 1

@@ -51,3 +51,18 @@ def test_reopening_resumes_grows_and_refuses_other_seeds(tmp_path):
     assert len(fewer) == 5
     with pytest.raises(OhloraError, match="row 0 has seed 0"):
         LabelSheet.open(path, np.arange(7, 12))
+
+
+def test_each_change_records_its_pass_and_undo_restores_it(tmp_path):
+    path = tmp_path / "labels.csv"
+    first = LabelSheet.open(path, np.arange(3))
+    first.press(0, "w")
+    first.press(0, "g")
+    audit = LabelSheet.open(path, np.arange(3), label_pass=2)
+    assert read_labels(path).passes.tolist() == [1, 0, 0]
+    audit.press(0, "m")
+    assert read_labels(path).passes.tolist() == [2, 0, 0]
+    assert path.read_text().splitlines()[1] == "0,0,0,1,2"
+    audit.undo()
+    assert path.read_text().splitlines()[1] == "0,0,1,1,1"
+    assert path.read_text().splitlines()[2] == "1,1,,,"

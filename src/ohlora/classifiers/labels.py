@@ -4,9 +4,11 @@ Two CSV layouts, told apart by their header:
 
 * `index,gender,quality` with `latents.npy` beside it (float32 rows x z_dim; row `index` is
   that face's z): the shipped set's layout, complete 0/1 labels only.
-* `index,seed,gender,quality`: a run's labelling sheet (`ohlora label serve`); the face is
-  regenerated from its seed, a cell may be empty (not labelled yet), and a skipped face has
-  `skip` in both label cells.
+* `index,seed,gender,quality[,pass]`: a run's labelling sheet (`ohlora label serve`); the
+  face is regenerated from its seed, a cell may be empty (not labelled yet), and a skipped
+  face has `skip` in both label cells. `pass` (written by every sheet since it was added) is
+  the labelling pass that last changed the row (1 the first look, 2 an audit, ...; empty
+  while the row is untouched), so that corrections stay traceable.
 
 gender: 1 woman, 0 man; quality: 1 good, 0 bad (spec 3.1). Any other content is an error that
 names the file and line, so that a hand-edited sheet never trains on garbage silently.
@@ -27,6 +29,8 @@ from ohlora.runinfo import read_csv_text
 
 LATENT_HEADER = ("index", "gender", "quality")
 SEED_HEADER = ("index", "seed", "gender", "quality")
+PASS_HEADER = (*SEED_HEADER, "pass")
+PASS_MAX = 99
 LATENTS_FILE = "latents.npy"
 SKIP = "skip"
 SHIPPED_GENERATOR = "dcgan-digiface-64"
@@ -45,6 +49,7 @@ class LabelSet:
     seeds: np.ndarray | None = None  # int64 N (seed layout)
     latents: np.ndarray | None = None  # float32 N x z_dim (latent layout)
     generator: str | None = None  # the generator the labels were made on, when known
+    passes: np.ndarray | None = None  # int64 N: labelling pass of each row, 0 = none (seed layout)
 
     def __len__(self) -> int:
         return len(self.index)
@@ -72,6 +77,7 @@ class LabelSet:
             None if self.seeds is None else self.seeds[mask],
             None if self.latents is None else self.latents[mask],
             self.generator,
+            None if self.passes is None else self.passes[mask],
         )
 
 
@@ -107,15 +113,17 @@ def read_labels(path: Path | str) -> LabelSet:
     if not rows:
         raise _fail(path, 1, f"the file is empty; the header must be {','.join(SEED_HEADER)}")
     header = tuple(c.strip() for c in rows[0])
-    if header not in (LATENT_HEADER, SEED_HEADER):
+    if header not in (LATENT_HEADER, SEED_HEADER, PASS_HEADER):
         raise _fail(
             path,
             1,
             f"header is {','.join(header)!r}; it must be {','.join(LATENT_HEADER)} "
-            f"(with {LATENTS_FILE} beside it) or {','.join(SEED_HEADER)}",
+            f"(with {LATENTS_FILE} beside it) or {','.join(PASS_HEADER)}",
         )
-    seeded = header == SEED_HEADER
-    index, seeds, gender, quality, skipped = [], [], [], [], []
+    seeded = header != LATENT_HEADER
+    has_pass = header == PASS_HEADER
+    gi, qi = header.index("gender"), header.index("quality")
+    index, seeds, gender, quality, skipped, passes = [], [], [], [], [], []
     first_line: dict[int, int] = {}
     for n, row in enumerate(rows[1:], start=2):
         if not row:  # a blank line
@@ -131,8 +139,8 @@ def read_labels(path: Path | str) -> LabelSet:
         if i in first_line:
             raise _fail(path, n, f"index {i} repeats line {first_line[i]}; each face once")
         first_line[i] = n
-        g, g_skip = _label_cell(path, n, "gender", cells[-2], seeded)
-        q, q_skip = _label_cell(path, n, "quality", cells[-1], seeded)
+        g, g_skip = _label_cell(path, n, "gender", cells[gi], seeded)
+        q, q_skip = _label_cell(path, n, "quality", cells[qi], seeded)
         if g_skip != q_skip:
             raise _fail(path, n, f"a skipped face has {SKIP} in both gender and quality")
         index.append(i)
@@ -141,6 +149,8 @@ def read_labels(path: Path | str) -> LabelSet:
         skipped.append(g_skip)
         if seeded:
             seeds.append(_int_cell(path, n, "seed", cells[1], SEED_MAX))
+        if has_pass:
+            passes.append(0 if cells[4] == "" else _int_cell(path, n, "pass", cells[4], PASS_MAX))
     out = LabelSet(
         str(path),
         np.array(index, np.int64),
@@ -150,6 +160,7 @@ def read_labels(path: Path | str) -> LabelSet:
     )
     if seeded:
         out.seeds = np.array(seeds, np.int64)
+        out.passes = np.array(passes, np.int64) if has_pass else np.zeros(len(index), np.int64)
         out.generator = _run_generator(path.parent)
         return out
     out.latents = _latents_beside(path, out.index)
@@ -190,33 +201,53 @@ def _run_generator(folder: Path) -> str | None:
     return None
 
 
-def shipped_labels_path() -> Path:
-    """The 256 hand labels shipped with the package (embedded DCGAN faces)."""
+SEED_LABELS_FILE = "labels_seeds.csv"
+
+
+def shipped_labels_path(name: str = "labels.csv") -> Path:
+    """A hand-label file shipped with the package (embedded DCGAN faces)."""
     from importlib.resources import files
 
-    return Path(str(files("ohlora") / "data" / "gender_quality" / "labels.csv"))
+    return Path(str(files("ohlora") / "data" / "gender_quality" / name))
 
 
 def shipped_labels() -> LabelSet:
-    """The shipped labelled set (see data/gender_quality/README.md)."""
+    """The first shipped set: 256 faces given by latents (see data/gender_quality/README.md)."""
     s = read_labels(shipped_labels_path())
     s.generator = SHIPPED_GENERATOR
     return s
 
 
+def shipped_seed_labels() -> LabelSet:
+    """The second shipped set: 1,744 faces of seeds 200000..201743, labelled on the page."""
+    s = read_labels(shipped_labels_path(SEED_LABELS_FILE))
+    s.generator = SHIPPED_GENERATOR
+    return s
+
+
+def shipped_label_sets() -> list[LabelSet]:
+    """All shipped hand labels (2,000 faces, the original's number): both sets, in order."""
+    return [shipped_labels(), shipped_seed_labels()]
+
+
 def format_seed_sheet(
-    seeds: np.ndarray, gender: np.ndarray, quality: np.ndarray, skipped: np.ndarray
+    seeds: np.ndarray,
+    gender: np.ndarray,
+    quality: np.ndarray,
+    skipped: np.ndarray,
+    passes: np.ndarray,
 ) -> bytes:
-    """CSV bytes of a labelling sheet in the seed layout (row i has index i)."""
+    """CSV bytes of a labelling sheet in the seed layout with its pass column (row i: index i)."""
 
     def cell(v: float, skip: bool) -> str:
         if skip:
             return SKIP
         return "" if np.isnan(v) else str(int(v))
 
-    lines = [",".join(SEED_HEADER)]
-    for i, (s, g, q, k) in enumerate(zip(seeds, gender, quality, skipped, strict=True)):
-        lines.append(f"{i},{int(s)},{cell(g, k)},{cell(q, k)}")
+    lines = [",".join(PASS_HEADER)]
+    rows = zip(seeds, gender, quality, skipped, passes, strict=True)
+    for i, (s, g, q, k, p) in enumerate(rows):
+        lines.append(f"{i},{int(s)},{cell(g, k)},{cell(q, k)},{int(p) if p else ''}")
     return ("\n".join(lines) + "\n").encode()
 
 

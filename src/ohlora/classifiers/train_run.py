@@ -134,7 +134,7 @@ def train_classifiers(
     params: TrainParams,
     *,
     generator: str | None = None,
-    quality_area: str = "top-centre",
+    quality_area: str = "whole",
     on_event: Callable[[str], None] | None = None,
     progress: Any = None,
 ) -> dict[str, TaskResult]:

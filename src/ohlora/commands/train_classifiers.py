@@ -12,19 +12,23 @@ NAME = "train-classifiers"
 ORDER = 26
 HELP = "train the gender and quality CNNs on hand labels (K-fold, failed folds retrained)"
 DESCRIPTION = """Train two small CNNs on hand-labelled faces (spec 3.1): gender (1 woman, 0 man) on
-the whole image with K-fold, quality (1 good, 0 bad) on the top-centre area (x 1/4..3/4,
-y 0..1/4, scaled to the generator's resolution) with stratified K-fold. Binary cross-entropy,
+the whole image with K-fold, quality (1 good, 0 bad) with stratified K-fold on the whole
+image by default: on the 2,000 shipped labels it measured out-of-fold ROC AUC 0.850 against
+0.749 for the spec's top-centre area (x 1/4..3/4, y 0..1/4), which --quality-area top-centre
+still selects (bad faces here are mostly distorted below the forehead). Binary cross-entropy,
 flips / shifts / mild colour jitter as augmentation. A fold whose validation BCE is above the
 threshold after its epochs is retrained from a new initialisation, at most --max-retries
 times (each retry is printed and recorded); the default threshold is the fold's class-prior
 BCE, i.e. a fold fails when it does no better than guessing the class ratio.
-Labels: the shipped 256 (embedded generator) unless --no-shipped, plus every --labels CSV
+Labels: the shipped 2,000 (embedded generator: 256 by latent + 1,744 by seed 200000..201743)
+unless --no-shipped, plus every --labels CSV
 (a run's labelling sheet RUN/labels.csv, or an exported labels.csv + latents.npy).
 Prints out-of-fold accuracy and ROC AUC beside the majority-class baseline, and what the
 filter "gender>=0.5,quality>=0.5" does to the labelled faces. Writes gender / quality
 .safetensors + .json and oof.csv to RUN/classifiers (or --out)."""
 EPILOG = """examples:
   ohlora train-classifiers --run runs/a
+  ohlora train-classifiers --run runs/a --quality-area top-centre   # the spec's area
   ohlora train-classifiers --run runs/a --labels runs/a/labels.csv --epochs 40
   ohlora train-classifiers --run runs/b --labels runs/b/labels.csv --no-shipped \\
       --generator stylegan-celeba-partial-256
@@ -40,7 +44,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=[],
         help="extra labels CSV (repeatable): a run's labels.csv or an exported set",
     )
-    p.add_argument("--no-shipped", action="store_true", help="leave out the shipped 256 labels")
+    p.add_argument("--no-shipped", action="store_true", help="leave out the shipped 2,000 labels")
     p.add_argument("--folds", type=int_range(2, 20), default=5, help="folds per task (2..20)")
     p.add_argument(
         "--epochs", type=int_range(1, 1000), default=30, help="epochs per fold (1..1000)"
@@ -61,8 +65,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--quality-area",
         choices=["top-centre", "whole", "upper-half"],
-        default="top-centre",
-        help="image area the quality CNN sees (spec: top-centre)",
+        default="whole",
+        help="image area the quality CNN sees (default whole: measured better; spec: top-centre)",
     )
     add_rng_seed_arg(p, "folds and init seed")
     p.add_argument(
@@ -77,13 +81,14 @@ def run(args: argparse.Namespace) -> int:
     import time
 
     from ohlora.classifiers.conditions import DEFAULT_FILTER
-    from ohlora.classifiers.labels import read_labels, shipped_labels
+    from ohlora.classifiers.labels import read_labels, shipped_label_sets
     from ohlora.classifiers.train import TrainParams
     from ohlora.classifiers.train_run import filter_on_labels, train_classifiers
     from ohlora.progress import console
     from ohlora.store.rundir import RunDir
 
-    sets = ([] if args.no_shipped else [shipped_labels()]) + [read_labels(p) for p in args.labels]
+    shipped = [] if args.no_shipped else shipped_label_sets()
+    sets = shipped + [read_labels(p) for p in args.labels]
     params = params_from(args, TrainParams)
     out = args.out or args.run / "classifiers"
     events: list[str] = []

@@ -3,7 +3,7 @@
 Routes (all JSON except the page and the images):
 
     GET  /                 the page (data/label/page.html)
-    GET  /api/state        {total, labelled, first_unlabelled, run, generator}
+    GET  /api/state        {total, labelled, first_unlabelled, run, generator, pass, session}
     GET  /api/face/<i>     one face's row
     GET  /img/<i>.png      face i, upscaled to DISPLAY_SIZE
     POST /api/key          {"index": i, "key": "w|m|g|b|s"} -> {face, show, labelled, total}
@@ -19,6 +19,7 @@ import io
 import json
 import re
 import threading
+import time
 from collections import OrderedDict
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -46,6 +47,10 @@ class LabelApp:
         self._cache: OrderedDict[int, bytes] = OrderedDict()
         self._cache_size = cache_size
         self._gen_lock = threading.Lock()
+        # this session's speed: faces completed since the first key, net of undos
+        self._session_faces = 0
+        self._session_start: float | None = None
+        self._clock = time.monotonic
 
     def state(self) -> dict[str, Any]:
         return {
@@ -54,7 +59,41 @@ class LabelApp:
             "first_unlabelled": self.sheet.first_unlabelled(),
             "run": self.run_name,
             "generator": getattr(self.gen, "name", "?"),
+            "pass": self.sheet.label_pass,
+            "session": self.session(),
         }
+
+    def session(self) -> dict[str, Any]:
+        """Faces completed in this server's session, its minutes and faces a minute."""
+        minutes = 0.0 if self._session_start is None else (self._clock() - self._session_start) / 60
+        rate = self._session_faces / minutes if minutes > 0 else None
+        return {
+            "faces": self._session_faces,
+            "minutes": round(minutes, 2),
+            "per_minute": None if rate is None else round(rate, 1),
+        }
+
+    def press(self, i: int, key: str) -> None:
+        """Apply a key to face i, counting a face it completes (or un-completes)."""
+        was = bool(self.sheet.done()[i]) if 0 <= i < len(self.sheet) else False
+        self.sheet.press(i, key)
+        self._count(was, i)
+
+    def undo(self) -> int | None:
+        """Undo the last change, taking back a completion it had counted."""
+        with self.sheet.lock:
+            last = self.sheet.history[-1][0] if self.sheet.history else None
+            was = bool(self.sheet.done()[last]) if last is not None else False
+        i = self.sheet.undo()
+        if i is not None:
+            self._count(was, i)
+        return i
+
+    def _count(self, was_done: bool, i: int) -> None:
+        if self._session_start is None:
+            self._session_start = self._clock()
+        now = bool(self.sheet.done()[i])
+        self._session_faces += int(now) - int(was_done)
 
     def image_png(self, i: int) -> bytes:
         """Face i as a PNG, generated from its seed and upscaled (bicubic) for the eye."""
@@ -136,10 +175,10 @@ def make_handler(app: LabelApp) -> type[BaseHTTPRequestHandler]:
                 body = json.loads(self.rfile.read(n) or b"{}")
                 if self.path == "/api/key":
                     i, key = int(body["index"]), str(body["key"])
-                    app.sheet.press(i, key)
+                    app.press(i, key)
                     self._json(app.after_change(i, advance=True))
                 elif self.path == "/api/undo":
-                    i = app.sheet.undo()
+                    i = app.undo()
                     if i is None:
                         self._json({**app.state(), "face": None, "show": None})
                     else:

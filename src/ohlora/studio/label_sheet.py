@@ -3,7 +3,9 @@
 The sheet is the single source of truth of `ohlora label serve`: every key press changes one
 row and rewrites RUN/labels.csv atomically before the page hears back, so closing the browser
 or killing the server loses nothing. An undo history is kept in memory only (a restarted
-server starts with an empty one; the labels themselves are all on disk).
+server starts with an empty one; the labels themselves are all on disk). Each changed row
+records the sheet's labelling pass (1 the first look, 2 an audit, ...), so a later pass that
+corrects a label stays traceable in the CSV.
 """
 
 from __future__ import annotations
@@ -28,24 +30,29 @@ class _Row:
     gender: float
     quality: float
     skipped: bool
+    label_pass: int
 
 
 class LabelSheet:
     """Labels of faces 0..n-1 (face i has seed `seeds[i]`), persisted to `path`."""
 
-    def __init__(self, path: Path, seeds: np.ndarray) -> None:
+    def __init__(self, path: Path, seeds: np.ndarray, label_pass: int = 1) -> None:
         self.path = Path(path)
+        self.label_pass = int(label_pass)
         self.seeds = np.asarray(seeds, np.int64)
         n = len(self.seeds)
         self.gender = np.full(n, np.nan, np.float32)
         self.quality = np.full(n, np.nan, np.float32)
         self.skipped = np.zeros(n, bool)
+        self.passes = np.zeros(n, np.int64)  # pass that last changed each row (0: none)
         self.history: list[tuple[int, _Row]] = []
         self.lock = threading.Lock()
 
     @classmethod
-    def open(cls, path: Path, seeds: np.ndarray) -> LabelSheet:
+    def open(cls, path: Path, seeds: np.ndarray, label_pass: int = 1) -> LabelSheet:
         """The sheet for these seeds, continuing the one on disk if there is one.
+
+        `label_pass` is recorded in the pass column of every row this sheet changes.
 
         An existing sheet must agree with `seeds` on every row both have; it may be longer
         (its extra rows are kept, never dropped) or shorter (new rows start unlabelled).
@@ -53,7 +60,7 @@ class LabelSheet:
         seeds = np.asarray(seeds, np.int64)
         path = Path(path)
         if not path.exists():
-            sheet = cls(path, seeds)
+            sheet = cls(path, seeds, label_pass)
             sheet.save()
             return sheet
         old = read_labels(path)
@@ -70,7 +77,9 @@ class LabelSheet:
                 f"seed {int(seeds[i])}: use the --seed the sheet was made with, or another --run"
             )
         all_seeds = np.concatenate([old.seeds, seeds[len(old) :]])
-        sheet = cls(path, all_seeds)
+        sheet = cls(path, all_seeds, label_pass)
+        assert old.passes is not None
+        sheet.passes[: len(old)] = old.passes
         sheet.gender[: len(old)] = old.gender
         sheet.quality[: len(old)] = old.quality
         sheet.skipped[: len(old)] = old.skipped
@@ -107,6 +116,7 @@ class LabelSheet:
             "quality": show(self.quality[i]),
             "skipped": bool(self.skipped[i]),
             "done": bool(self.done()[i]),
+            "pass": int(self.passes[i]) or None,
         }
 
     def _check(self, i: int) -> None:
@@ -114,10 +124,16 @@ class LabelSheet:
             raise OhloraError(f"face {i} does not exist (0..{len(self) - 1})")
 
     def _row(self, i: int) -> _Row:
-        return _Row(float(self.gender[i]), float(self.quality[i]), bool(self.skipped[i]))
+        return _Row(
+            float(self.gender[i]),
+            float(self.quality[i]),
+            bool(self.skipped[i]),
+            int(self.passes[i]),
+        )
 
     def _set(self, i: int, row: _Row) -> None:
         self.gender[i], self.quality[i], self.skipped[i] = row.gender, row.quality, row.skipped
+        self.passes[i] = row.label_pass
 
     def press(self, i: int, key: str) -> None:
         """Apply one labelling key (w m g b s) to face i and save the sheet."""
@@ -126,13 +142,14 @@ class LabelSheet:
             self._check(i)
             before = self._row(i)
             if key == "s":
-                new = _Row(float("nan"), float("nan"), True)
+                new = _Row(float("nan"), float("nan"), True, self.label_pass)
             elif key in KEYS:
                 name, value = KEYS[key]
                 new = _Row(
                     float("nan") if before.skipped else before.gender,
                     float("nan") if before.skipped else before.quality,
                     False,
+                    self.label_pass,
                 )
                 setattr(new, name, value)
             else:
@@ -153,5 +170,6 @@ class LabelSheet:
 
     def save(self) -> None:
         atomic_write_bytes(
-            self.path, format_seed_sheet(self.seeds, self.gender, self.quality, self.skipped)
+            self.path,
+            format_seed_sheet(self.seeds, self.gender, self.quality, self.skipped, self.passes),
         )
