@@ -25,28 +25,32 @@ OWNS = {
     "commands": "thin: parse options, build the stage's parameters\n"
     "(SampleParams, FindParams, EditParams, EvalParams ...)",
     "studio": "web pages: the studio (live sliders, clips)\nand the labelling page",
-    "evaluate": "generation test v3 / v7, reports,\nsweeps over n and k",
-    "editing": "Editor: asked targets -> steps, closed loop;\nedit plans and batches",
+    "finetune": "FineTune-v1..v5: conditional heads and discriminators\n"
+    "on the frozen DCGAN, resumable training",
+    "evaluate": "generation test v3 / v7, what edits keep\n(identity, background), reports, sweeps",
+    "editing": "Editor: asked targets -> steps, closed loop,\n"
+    "region-local rendering; plans, batches",
     "vectorfind": "top/bottom-k -> LinearSVC directions,\nresponse model, groups",
     "sampling": "the sample stage: shards planned,\ncomputed (local engine), finalised",
     "scorers": "Scorer protocol, Scores; mesh and property-CNN\n"
-    "scorers; make_scorer; PropertyMeter",
+    "scorers; PropertyMeter; the dlib judge",
     "classifiers": "gender / quality CNNs, hand labels,\nK-fold training, annotating a store",
     "generators": "Generator protocol, seed rule;\nDCGAN 64 px, StyleGAN 256 px (z, w, w+)",
     "properties": "algorithms 1, 2, landmark -> 7 scores;\nGaussian normalisation",
-    "faces": "mediapipe face mesh + selfie mask -> class map",
+    "faces": "mediapipe face mesh + selfie mask -> class map, region masks",
     "store": "run directories (config.json, provenance),\nsharded sample store, filters",
     "weights": "registry: where each file comes from,\nits sha256, the cache",
     "modelfolder": "one model format: safetensors + JSON\n+ sha256 + version",
     "runinfo": "provenance, atomic writes",
     "progress": "progress bars",
+    "paths": "--run / --plan / --out checks",
     "errors": "OhloraError: one line, what to do",
 }
 # The name of each band of rows, by its first module.
 BANDS = {
     "cli": "entry",
     "commands": "commands",
-    "studio": "stages",
+    "finetune": "stages",
     "scorers": "models",
     "generators": "images and\nscores",
     "store": "storage",
