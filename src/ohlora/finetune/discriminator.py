@@ -19,17 +19,22 @@ from ohlora.scorers.cnn.areas import crop
 from ohlora.scorers.cnn.network import PropertyCNN
 
 
+def downsampling_trunk(width: int) -> tuple[nn.Sequential, int]:
+    """Four stride-2 convolutions (LeakyReLU 0.2) from a 3 x 64 x 64 image to a flat vector;
+    returns the trunk and the vector's length (8 * width * 4 * 4)."""
+    c = [3, width, 2 * width, 4 * width, 8 * width]
+    layers: list[nn.Module] = []
+    for i in range(4):
+        layers += [nn.Conv2d(c[i], c[i + 1], 4, 2, 1), nn.LeakyReLU(0.2, inplace=True)]
+    return nn.Sequential(*layers, nn.Flatten()), c[-1] * 4 * 4
+
+
 class ConditionalDiscriminator(nn.Module):
     """Images in [-1, 1], N x 3 x 64 x 64, and properties N x K -> realness logits N."""
 
     def __init__(self, n_cond: int, width: int = 32) -> None:
         super().__init__()
-        c = [3, width, 2 * width, 4 * width, 8 * width]
-        layers: list[nn.Module] = []
-        for i in range(4):
-            layers += [nn.Conv2d(c[i], c[i + 1], 4, 2, 1), nn.LeakyReLU(0.2, inplace=True)]
-        self.features = nn.Sequential(*layers, nn.Flatten())
-        dim = c[-1] * 4 * 4
+        self.features, dim = downsampling_trunk(width)
         self.dense = nn.Linear(dim, 1)
         self.project = nn.Linear(n_cond, dim, bias=False)
         self.n_cond = n_cond

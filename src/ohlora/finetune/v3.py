@@ -14,6 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ohlora.finetune.discriminator import downsampling_trunk
 from ohlora.finetune.version import Context, Version, adam, trainable
 
 HEAD_LR = 1e-4
@@ -28,13 +29,9 @@ class Encoder(nn.Module):
 
     def __init__(self, z_dim: int, width: int = 32) -> None:
         super().__init__()
-        c = [3, width, 2 * width, 4 * width, 8 * width]
-        layers: list[nn.Module] = []
-        for i in range(4):
-            layers += [nn.Conv2d(c[i], c[i + 1], 4, 2, 1), nn.LeakyReLU(0.2, inplace=True)]
-        self.features = nn.Sequential(*layers, nn.Flatten())
-        self.mu = nn.Linear(c[-1] * 16, z_dim)
-        self.logvar = nn.Linear(c[-1] * 16, z_dim)
+        self.features, dim = downsampling_trunk(width)
+        self.mu = nn.Linear(dim, z_dim)
+        self.logvar = nn.Linear(dim, z_dim)
 
     def forward(self, images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         assert images.shape[1:] == (3, 64, 64), images.shape
