@@ -39,7 +39,7 @@ def test_a_damaged_shard_is_one_clear_line(tmp_path):
     _write(tmp_path, 0, _shard(0, 3))
     path = store.shard_path(tmp_path, 0)
     path.write_bytes(path.read_bytes()[:50])
-    with pytest.raises(OhloraError, match=r"shard-00000\.npz is damaged .*run the same command"):
+    with pytest.raises(OhloraError, match=r"shard-00000\.npz is damaged .*run the command that"):
         store.load_samples(tmp_path)
 
 

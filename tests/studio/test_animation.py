@@ -114,7 +114,7 @@ def test_mp4_when_a_writer_is_installed_else_a_clear_error(small_run, tmp_path, 
 
 def test_bad_arguments_are_one_line_errors(small_run, tmp_path, capsys):
     assert main(["animate", "--run", str(small_run), "--seed", "1", "--out", "x.png"]) == 2
-    assert "use a .gif or .mp4" in capsys.readouterr().err
+    assert "give a name ending in .gif or .mp4" in capsys.readouterr().err
     empty = tmp_path / "empty"
     empty.mkdir()
     code = main(["animate", "--run", str(empty), "--seed", "1", "--out", str(tmp_path / "a.gif")])

@@ -89,7 +89,9 @@ def evaluate_run(
     }
     report = write_report(out, records, proto, context, strip=strip)
     summary = json.loads((out / "report.json").read_text())
-    if record and p.out is None:  # a report kept elsewhere leaves the run's own entry alone
+    default_out = Path(run) / f"eval-{p.protocol}"
+    own = p.out is None or Path(p.out).resolve() == default_out.resolve()
+    if record and own:  # a report kept elsewhere leaves the run's own entry alone
         RunDir(run).record_stage(
             f"evaluate-{p.protocol}", {**context, "cases": p.cases, "out": str(out)}
         )
