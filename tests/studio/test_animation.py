@@ -151,10 +151,10 @@ def test_every_frame_is_the_person_of_frame_0(clip_editor, clip):
 
     checks = KeepingChecks(DlibJudge(workers=0))
     try:
-        for seed in (7, 11):
+        for seed in (7,):
             latent = clip_editor.base_latents(np.array([seed]))
             base = clip_editor.measure_base(latent)
-            frames = animate(clip_editor, latent, base, clip, 2.0, 8.0, seed=seed).frames
+            frames = animate(clip_editor, latent, base, clip, 2.0, 6.0, seed=seed).frames
             c = clip_consistency(frames, checks)
             assert c.same_share >= FLOORS[clip], (clip, seed, c)
             assert c.background_change <= 15, (clip, seed, c)
