@@ -135,8 +135,8 @@ MUTANTS = [
     Mutant(
         "edit-solve-sign",
         EDITOR,
-        "aw.T @ d[i])",
-        "-aw.T @ d[i])",
+        "aw.T @ d)",
+        "-aw.T @ d)",
         EDITOR_TESTS,
         "steps go the opposite way",
     ),
