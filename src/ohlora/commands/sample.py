@@ -138,7 +138,8 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _say(places: list[tuple[str, int]]) -> None:
-    """One line: how many Ray workers run on which nodes."""
-    nodes = sorted({ip for ip, _ in places})
-    print(f"ray: {len(places)} workers on {len(nodes)} node(s): {', '.join(nodes)}")
+def _say(places: list[tuple[str, str, int]]) -> None:
+    """One line: how many Ray workers run on how many nodes (and their addresses)."""
+    nodes = {node for node, _, _ in places}
+    ips = sorted({ip for _, ip, _ in places})
+    print(f"ray: {len(places)} workers on {len(nodes)} node(s) at {', '.join(ips)}", flush=True)

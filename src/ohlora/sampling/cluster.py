@@ -76,11 +76,12 @@ class ShardWorker:
         else:
             self.scorer = make_scorer(self.params.scorer, 0)
 
-    def where(self) -> tuple[str, int]:
-        """(node IP, process id): for the progress line and for fault tests."""
+    def where(self) -> tuple[str, str, int]:
+        """(node id, node IP, process id): for the progress line and for fault tests."""
         import ray
 
-        return ray.util.get_node_ip_address(), os.getpid()
+        node = ray.get_runtime_context().get_node_id()
+        return node, ray.util.get_node_ip_address(), os.getpid()
 
     def compute(self, index: int, lo: int, hi: int) -> dict[str, np.ndarray]:
         """The arrays of shard `index` (rows lo..hi-1), exactly as the local engine makes them."""
@@ -130,14 +131,14 @@ def sample(
     address: str | None = None,
     stats_from: Path | None = None,
     on_progress: Callable[[int], None] | None = None,
-    on_workers: Callable[[list[tuple[str, int]]], None] | None = None,
+    on_workers: Callable[[list[tuple[str, str, int]]], None] | None = None,
     *,
     shrink: bool = False,
     retries: int = RETRIES,
 ) -> Samples:
     """Fill (or complete) the sample store of `run` with `workers` Ray actors; the result
     equals the local engine's (`local.sample`) for the same parameters. `on_workers` hears
-    the actors' (node IP, pid) once they are up."""
+    the actors' (node id, node IP, pid) once they are up."""
     assert workers >= 1, workers
     todo = plan(run, params, on_progress, shrink=shrink)
     if todo:
@@ -156,7 +157,7 @@ def _run_pool(
     todo: list[ShardJob],
     workers: int,
     on_progress: Callable[[int], None] | None,
-    on_workers: Callable[[list[tuple[str, int]]], None] | None,
+    on_workers: Callable[[list[tuple[str, str, int]]], None] | None,
     retries: int,
 ) -> None:
     """Hand the shards to `workers` actors, one at a time each, writing each result."""
