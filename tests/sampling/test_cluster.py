@@ -21,8 +21,6 @@ from ohlora.sampling.params import SampleParams
 from ohlora.store.samples import load_samples, shard_files
 from tests.commands.cli import tiny_cnn
 
-ray = pytest.importorskip("ray")
-
 MESH = SampleParams(generator="dcgan-digiface-64", n=60, seed=11, shard_size=10, scorer="mesh")
 KEYS = ("index", "seed", "z", "raw", "found", "normalised")
 
@@ -48,6 +46,7 @@ def local_ref(tmp_path_factory):
 @pytest.fixture(scope="module")
 def private_ray():
     """A one-machine Ray with 2 CPUs and a small object store, shut down and stopped after."""
+    ray = pytest.importorskip("ray")
     ray.init(
         num_cpus=2,
         object_store_memory=cluster.OBJECT_STORE_BYTES,
@@ -132,6 +131,7 @@ def _start(*args: str) -> None:
 def test_a_two_node_cluster_samples_like_the_local_engine_and_resumes_a_killed_driver(
     tmp_path, local_ref
 ):
+    ray = pytest.importorskip("ray")
     if ray.is_initialized():
         ray.shutdown()
     address = "127.0.0.1:6391"
