@@ -10,10 +10,10 @@ PIP := $(PY) -m pip --disable-pip-version-check
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml requirements/base.txt requirements/mediapipe.txt requirements/dev.txt
+$(VENV)/.installed: pyproject.toml requirements/base.txt requirements/mediapipe.txt requirements/dev.txt requirements/ray.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -r requirements/base.txt -r requirements/dev.txt
+	$(PIP) install -q -r requirements/base.txt -r requirements/dev.txt -r requirements/ray.txt
 	$(PIP) install -q --no-deps -r requirements/mediapipe.txt
 	$(PIP) install -q --no-deps -e .
 	touch $@

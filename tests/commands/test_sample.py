@@ -62,3 +62,12 @@ def test_cnn_option_errors_are_one_line(tmp_path):
         tmp_path / "cnn", "--generator", "stylegan-celeba-partial-256",
     )  # fmt: skip
     assert res.returncode == 2 and "learned dcgan-digiface-64 faces" in res.stderr
+
+
+def test_engine_option_errors_are_one_line(tmp_path):
+    res = run_ohlora("sample", "--n", 10, "--run", tmp_path / "a", "--address", "auto")
+    assert res.returncode == 2 and "--address goes with --engine ray" in res.stderr
+    res = run_ohlora("sample", "--n", 10, "--run", tmp_path / "b", "--engine", "ray",
+                     "--workers", 0)  # fmt: skip
+    assert res.returncode == 2 and "needs --workers 1 or more" in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1

@@ -17,6 +17,7 @@ from ohlora.commands._args import (
     property_list,
 )
 
+SOLVERS = ("linearsvc", "sgd")  # ohlora.vectorfind.svm.SOLVERS (not imported: no numpy at --help)
 OUT = "folder"  # what --out must be, checked by cli.check_paths
 NAME = "find-directions"
 ORDER = 50
@@ -32,6 +33,7 @@ EPILOG = """examples:
   ohlora find-directions --run runs/a --groups hair_color,hair_length,background_mean
   ohlora find-directions --run runs/a --filter "gender>=0.5,quality>=0.5"
   ohlora find-directions --run runs/a --scorer cnn --out runs/a/directions-cnn
+  ohlora find-directions --run runs/big --stream --svm sgd   # a store larger than memory
 """
 
 
@@ -84,8 +86,20 @@ def add_find_options(p: argparse.ArgumentParser) -> None:
         default=0.2,
         help="validation share for SVM accuracy (0..0.5)",
     )
+    p.add_argument("--svm-c", type=float_range(1e-6, 1e6), default=1.0, help="SVM regularisation C")
     p.add_argument(
-        "--svm-c", type=float_range(1e-6, 1e6), default=1.0, help="LinearSVC regularisation C"
+        "--svm",
+        choices=SOLVERS,
+        default="linearsvc",
+        help="SVM solver: linearsvc (the top and bottom sets in memory; default) or sgd (a "
+        "hinge-loss linear SVM by SGD, fed block by block with partial_fit: for top and "
+        "bottom sets larger than memory; with --stream they are read from disk each pass)",
+    )
+    p.add_argument(
+        "--stream",
+        action="store_true",
+        help="leave the latents on disk and read them shard by shard (memory: the scores "
+        "plus one shard), for stores larger than memory; not with a relabelling --scorer",
     )
     add_rng_seed_arg(p, "seed of the validation split and the SVM")
 

@@ -32,12 +32,18 @@ With --scorer cnn the property CNN (`ohlora train-property-cnn`) scores the face
 far faster: the seven columns eyes, mouth, pose (landmark.*) and hair/background (alg2.*),
 every non-blank image counted as a face; the scores are normalised with the CNN's own
 training statistics unless --stats is given, so the store shares units with the run the CNN
-learned from."""
+learned from.
+With --engine ray the shards are computed by --workers Ray actors (each loads the generator
+and the scorer once) on the cluster at --address, or on a private one-machine Ray without it;
+this process alone writes the store, in the same layout, and the result equals the local
+engine's bit for bit. A killed worker is restarted and its shard retried; a killed driver
+continues from the shards on disk when run again. Needs requirements/ray.txt."""
 EPILOG = """examples:
   ohlora sample --n 2000 --run runs/a
   ohlora sample --n 4000 --run runs/a            # grows the same run to 4000 rows
   ohlora sample --n 500 --run runs/b --stats runs/a/normalisation.json
   ohlora sample --n 100000 --run runs/c --scorer cnn --cnn runs/a/property_cnn
+  ohlora sample --n 100000 --run runs/d --engine ray --address 10.0.0.5:6379 --workers 32
 """
 
 
@@ -62,6 +68,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "the one RUN was sampled with, else RUN/property_cnn)",
     )
     add_workers_arg(p)
+    p.add_argument(
+        "--engine",
+        choices=("local", "ray"),
+        default="local",
+        help="local: this process and its --workers analysis processes (default); ray: "
+        "--workers Ray actors (1..64, one CPU each) compute the shards",
+    )
+    p.add_argument(
+        "--address",
+        default=None,
+        help="--engine ray: the cluster's head, HOST:PORT as `ray start --head` prints it, or "
+        "auto (default: a private Ray on this machine with --workers CPUs)",
+    )
     p.add_argument(
         "--stats",
         type=Path,
@@ -96,16 +115,31 @@ def run(args: argparse.Namespace) -> int:
     elif args.cnn is not None:
         raise OhloraError("--cnn goes with --scorer cnn")
     params = params_from(args, SampleParams, cnn=cnn, cnn_sha256=sha)
+    if args.engine == "local" and args.address is not None:
+        raise OhloraError("--address goes with --engine ray")
+    if args.engine == "ray" and args.workers < 1:
+        raise OhloraError("--engine ray needs --workers 1 or more (the number of Ray actors)")
     with progress_bar() as bar:
         task = bar.add_task("sample", total=args.n)
-        s = sample(
-            args.run,
-            params,
-            workers=args.workers,
-            stats_from=stats,
-            on_progress=lambda k: bar.advance(task, k),
-            shrink=args.shrink,
-        )
+        common = {
+            "workers": args.workers,
+            "stats_from": stats,
+            "on_progress": lambda k: bar.advance(task, k),
+            "shrink": args.shrink,
+        }
+        if args.engine == "ray":
+            from ohlora.sampling.cluster import sample as ray_sample
+
+            s = ray_sample(args.run, params, address=args.address, on_workers=_say, **common)
+        else:
+            s = sample(args.run, params, **common)
     found = float(np.mean(s.found)) if len(s) else 0.0
     print(f"{len(s)} rows, faces found {found:.1%}, store {args.run / 'samples'}")
     return 0
+
+
+def _say(places: list[tuple[str, str, int]]) -> None:
+    """One line: how many Ray workers run on how many nodes (and their addresses)."""
+    nodes = {node for node, _, _ in places}
+    ips = sorted({ip for _, ip, _ in places})
+    print(f"ray: {len(places)} workers on {len(nodes)} node(s) at {', '.join(ips)}", flush=True)

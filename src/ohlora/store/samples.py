@@ -19,6 +19,7 @@ import contextlib
 import io
 import os
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,13 +121,15 @@ def shard_files(run: Path) -> list[Path]:
     return sorted((Path(run) / SHARD_DIR).glob("shard-*.npz"))
 
 
-def load_samples(run: Path | str) -> Samples:
-    """Load every shard (and annotation) of a run into one `Samples`."""
+def load_samples(run: Path | str, latents: bool = True) -> Samples:
+    """Load every shard (and annotation) of a run into one `Samples`. Without `latents`
+    the z column is left on disk (`z` is then N x 0): the scores of millions of rows fit in
+    memory, their latents are read when needed with `iter_latents`."""
     run = Path(run)
     files = shard_files(run)
     if not files:
         raise OhloraError(f"{run} holds no samples: run `ohlora sample --run {run}` first")
-    parts = [read_npz(p) for p in files]
+    parts = [read_npz(p) if latents else _read_without_z(p) for p in files]
     for p, part in zip(files, parts, strict=True):
         _check_shard(p, part)
     columns = [str(c) for c in parts[0]["columns"]]
@@ -165,6 +168,39 @@ def load_samples(run: Path | str) -> Samples:
 
 
 SHARD_KEYS = ("index", "seed", "z", "raw", "found", "columns")
+
+
+def _read_without_z(path: Path) -> dict[str, np.ndarray]:
+    """A shard's arrays but its latents (z: rows x 0), read without decompressing z."""
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            part = {k: f[k] for k in f.files if k != "z"}
+            has_z = "z" in f.files
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as e:
+        raise OhloraError(
+            f"{path} is damaged ({e.__class__.__name__}): delete it and run the same "
+            "`ohlora sample` command again to recompute it"
+        ) from None
+    if has_z and "index" in part:
+        part["z"] = np.empty((len(part["index"]), 0), np.float32)
+    return part
+
+
+def iter_latents(run: Path | str, rows: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """The latents of store rows `rows` (sorted, unique), shard by shard: (positions in
+    `rows`, their z). One shard's latents are in memory at a time."""
+    assert rows.ndim == 1 and (len(rows) < 2 or bool(np.all(np.diff(rows) > 0))), "sorted rows"
+    for path in shard_files(Path(run)):
+        with np.load(path, allow_pickle=False) as f:
+            index = f["index"]
+            if not len(index):
+                continue
+            lo, hi = np.searchsorted(rows, [index[0], index[-1] + 1])
+            if lo == hi:
+                continue
+            if not np.array_equal(index, np.arange(index[0], index[0] + len(index))):
+                raise OhloraError(f"{path} does not hold consecutive rows: resample the run")
+            yield np.arange(lo, hi), f["z"][rows[lo:hi] - index[0]]
 
 
 def _check_shard(path: Path, part: dict[str, np.ndarray]) -> None:

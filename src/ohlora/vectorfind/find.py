@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -11,8 +12,9 @@ from ohlora.errors import OhloraError
 from ohlora.generators.base import Generator
 from ohlora.store.samples import Samples
 from ohlora.vectorfind.directions import Directions, DirectionSet
+from ohlora.vectorfind.latents import InMemory, Latents, Stored, project
 from ohlora.vectorfind.select import k_count, top_bottom
-from ohlora.vectorfind.svm import svm_direction
+from ohlora.vectorfind.svm import SVMResult, sgd_direction, split, svm_direction
 
 RIDGE = 1e-2
 
@@ -52,8 +54,84 @@ def fit_response(
     return b.astype(np.float32), c.astype(np.float32), r
 
 
+def fit_response_streamed(
+    x: Latents, scores: np.ndarray, ridge: float = RIDGE
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`fit_response` from two passes over the latents (moments, then predictions): the
+    same ridge fit, never holding more than one block of latents."""
+    q = scores.shape[1]
+    masks = np.isfinite(scores)
+    groups: dict[bytes, list[int]] = {}
+    for j in range(q):
+        groups.setdefault(np.packbits(masks[:, j]).tobytes(), []).append(j)
+    moments: dict[bytes, list[Any]] = {}
+    sxy: dict[int, np.ndarray] = {}
+    sy = np.zeros(q)
+    for pos, block in x.blocks():
+        xb = block.astype(np.float64)
+        for key, cols in groups.items():
+            m = masks[pos, cols[0]]
+            xm = xb[m]
+            if key not in moments:
+                d = xb.shape[1]
+                moments[key] = [np.zeros((d, d)), np.zeros(d), 0]
+            acc = moments[key]
+            acc[0] += xm.T @ xm
+            acc[1] += xm.sum(0)
+            acc[2] += len(xm)
+            for j in cols:
+                yj = scores[pos[m], j].astype(np.float64)
+                sxy[j] = sxy.get(j, 0) + xm.T @ yj
+                sy[j] += yj.sum()
+    d = next(iter(moments.values()))[0].shape[0]
+    b = np.zeros((q, d), np.float64)
+    c = np.zeros(q, np.float64)
+    for key, cols in groups.items():
+        sxx, sx, n = moments[key]
+        if n < d // 4 + 10:
+            continue
+        mx = sx / n
+        gram = sxx - n * np.outer(mx, mx) + ridge * n * np.eye(d)
+        for j in cols:
+            my = sy[j] / n
+            b[j] = np.linalg.solve(gram, sxy[j] - n * mx * my)
+            c[j] = my - mx @ b[j]
+    pred = project(x, b.T) + c
+    r = np.full(q, np.nan)
+    for key, cols in groups.items():
+        if moments[key][2] < d // 4 + 10:
+            continue
+        for j in cols:
+            ok = masks[:, j]
+            ys = scores[ok, j]
+            r[j] = float(np.corrcoef(pred[ok, j], ys)[0, 1]) if ys.std() > 0 else np.nan
+    return b.astype(np.float32), c.astype(np.float32), r
+
+
+def _separate(
+    x: Latents, top: np.ndarray, bottom: np.ndarray, val_fraction: float, seed: int, c: float,
+    solver: str,
+) -> SVMResult:  # fmt: skip
+    """The SVM of top vs bottom rows: LinearSVC on the two sets read whole, or the SGD
+    solver on the blocks of one pass over them (never held whole)."""
+    if solver != "sgd":
+        return svm_direction(x.take(top), x.take(bottom), val_fraction, seed, c, solver)
+    rows = np.concatenate([top, bottom])
+    order = np.argsort(rows, kind="stable")  # store order: both classes in every block
+    label = np.concatenate([np.ones(len(top)), np.zeros(len(bottom))])[order]
+    is_val = np.zeros(len(rows), bool)
+    is_val[split(len(rows), val_fraction, seed)[0]] = True
+    sel = x.subset(rows[order])
+
+    def blocks() -> Any:
+        for pos, block in sel.blocks():
+            yield block, label[pos], is_val[pos]
+
+    return sgd_direction(blocks, seed=seed, c=c)
+
+
 def _find_set(
-    x: np.ndarray,
+    x: Latents,
     scores: dict[str, np.ndarray],
     names: Sequence[str],
     k: float,
@@ -62,14 +140,16 @@ def _find_set(
     seed: int,
     c: float,
     group: str,
+    solver: str = "linearsvc",
 ) -> DirectionSet:
     vectors, stats = [], {}
     for name in names:
         s = scores[name]
         top, bottom = top_bottom(s, k, what=f"group {group}, {name}")
-        res = svm_direction(x[top], x[bottom], val_fraction=val_fraction, seed=seed, c=c)
+        res = _separate(x, top, bottom, val_fraction, seed, c, solver)
         ok = np.isfinite(s)
-        proj = x[ok] @ res.normal
+        full = x.x @ res.normal if isinstance(x, InMemory) else project(x, res.normal)
+        proj = x.x[ok] @ res.normal if isinstance(x, InMemory) else full[ok]
         corr = float(np.corrcoef(proj, s[ok])[0, 1])
         if corr < 0:  # cannot happen for a separable top/bottom split; kept as a guard
             res = type(res)(
@@ -85,13 +165,13 @@ def _find_set(
             "n_train": res.n_train,
             "n_val": res.n_val,
             "corr_projection_score": corr,
-            "proj_mean": float((x @ res.normal).mean()),
-            "proj_std": float((x @ res.normal).std()),
+            "proj_mean": float(full.mean()),
+            "proj_std": float(full.std()),
             # the normalised values the training faces reached: targets past them are guesses
             "reach": [float(s[ok].min()), float(s[ok].max())],
         }
     q = np.stack([scores[p] for p in response_props], 1)
-    b, cc, r = fit_response(x, q)
+    b, cc, r = fit_response(x.x, q) if isinstance(x, InMemory) else fit_response_streamed(x, q)
     for p, rv in zip(response_props, r, strict=True):
         stats.setdefault("response_r", {})[p] = None if not np.isfinite(rv) else float(rv)
     return DirectionSet(
@@ -122,11 +202,14 @@ def find_directions(
     seed: int = 0,
     c: float = 1.0,
     params: dict[str, Any] | None = None,
+    solver: str = "linearsvc",
+    stream_from: Path | None = None,
 ) -> tuple[Directions, list[str]]:
     """Directions for `steered` (+ `kept`) properties, pooled and optionally per group.
 
     Returns the directions and a list of warnings (groups too small for k are reported and
-    left out; edits of faces in them use the pooled set).
+    left out; edits of faces in them use the pooled set). With `stream_from` (the run whose
+    store `samples` was loaded from, without latents) the latents are streamed from disk.
     """
     if space not in generator.spaces:
         raise OhloraError(
@@ -141,12 +224,22 @@ def find_directions(
             "sample more faces or relax the filter"
         )
     sub = samples.subset(rows)
-    x = latents_in_space(generator, sub.z, space).reshape(len(sub), -1)
+    x: Latents
+    if stream_from is not None:
+        x = Stored(
+            stream_from,
+            sub.index,
+            lambda z: latents_in_space(generator, z, space).reshape(len(z), -1),
+        )
+    else:
+        x = InMemory(latents_in_space(generator, sub.z, space).reshape(len(sub), -1))
     all_props = list(dict.fromkeys([*steered, *kept, *property_columns]))
     scores = {p: sub.column(property_columns[p]).astype(np.float64) for p in all_props}
     names = list(dict.fromkeys([*steered, *kept]))
     response_props = [p for p in property_columns if p in scores]
-    sets = {"all": _find_set(x, scores, names, k, response_props, val_fraction, seed, c, "all")}
+    sets = {
+        "all": _find_set(x, scores, names, k, response_props, val_fraction, seed, c, "all", solver)
+    }
     warnings: list[str] = []
     thresholds: dict[str, float] = {}
     if group_by:
@@ -162,7 +255,7 @@ def find_directions(
             need = min(2 * k_count(k, len(idx)), len(idx))
             try:
                 sets[g] = _find_set(
-                    x[idx],
+                    x.subset(idx),
                     {p: v[idx] for p, v in scores.items()},
                     names,
                     k,
@@ -171,6 +264,7 @@ def find_directions(
                     seed,
                     c,
                     g,
+                    solver,
                 )
                 sets[g].stats["group_size"] = len(idx)
             except OhloraError as e:

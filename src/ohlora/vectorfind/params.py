@@ -27,6 +27,8 @@ class FindParams:
     layers: tuple[int, ...] | None = None  # w+ only: the layers a direction moves
     val: float = 0.2  # validation share for the SVM accuracy
     svm_c: float = 1.0
+    svm: str = "linearsvc"  # the SVM solver: linearsvc or sgd (hinge loss, partial_fit)
+    stream: bool = False  # leave the latents on disk, read shard by shard when needed
     seed: int = 0  # validation split and LinearSVC
     scorer: str | None = None  # labels: None = the store's own scorer; "cnn" relabels
     cnn: Path | None = None  # --scorer cnn: the CNN folder (default the run's)

@@ -38,7 +38,7 @@ def find_for_run(
     p = params
     rd = RunDir(run)
     sample_cfg = rd.stage_config("sample")
-    s = samples if samples is not None else load_samples(run)
+    s = samples if samples is not None else load_samples(run, latents=not p.stream)
     if p.n is not None:
         if p.n > len(s):
             raise OhloraError(f"--n {p.n} exceeds the {len(s)} rows of {run}: sample more first")
@@ -48,6 +48,11 @@ def find_for_run(
     scorer = p.scorer or stored
     cnn_used = sample_cfg.get("cnn") if scorer == "cnn" else None
     if scorer != stored:
+        if p.stream:
+            raise OhloraError(
+                "--stream cannot relabel the store with another scorer (that needs every "
+                "image again): drop --stream, or sample the run with that scorer"
+            )
         s, cnn_used = _relabel(run, s, stored, p.cnn, sample_cfg["generator"], p.algorithm, norm)
     elif p.cnn is not None:
         raise OhloraError("--cnn goes with --scorer cnn")
@@ -68,6 +73,8 @@ def find_for_run(
         "val_fraction": p.val,
         "seed": p.seed,
         "svm_c": p.svm_c,
+        "svm": p.svm,
+        "stream": p.stream,
         "rows_used": int((mask & s.found).sum()),
     }
     d, warnings = find_directions(
@@ -87,6 +94,8 @@ def find_for_run(
         seed=p.seed,
         c=p.svm_c,
         params=recorded,
+        solver=p.svm,
+        stream_from=Path(run) if s.z.shape[1] == 0 else None,
     )
     default_out = out is None
     out = Path(out) if out is not None else Path(run) / "directions"
