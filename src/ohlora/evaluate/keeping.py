@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ohlora.evaluate.metrics import CaseResult, score_case, summarise
+from ohlora.evaluate.metrics import CaseResult, nanmean, score_case, summarise
 from ohlora.faces.analysis import FaceAnalyzer
 from ohlora.scorers.dlib.judge import DlibJudge, identity_distance, same_person
 
@@ -105,10 +105,8 @@ def summarise_keeping(keeps: list[KeepResult]) -> dict:
     """Overall figures: identity over every edited face (not a mean of case means), unasked
     MAE and background change as means over cases, and the independent judge's summary."""
     out: dict = {
-        "unasked_mae": {
-            p: _nanmean([k.unasked_mae.get(p, np.nan) for k in keeps]) for p in UNASKED
-        },
-        "background_change": _nanmean([k.background for k in keeps]),
+        "unasked_mae": {p: nanmean([k.unasked_mae.get(p, np.nan) for k in keeps]) for p in UNASKED},
+        "background_change": nanmean([k.background for k in keeps]),
     }
     dist = [k.distance for k in keeps if k.distance is not None]
     if dist:
@@ -125,11 +123,6 @@ def summarise_keeping(keeps: list[KeepResult]) -> dict:
     if judged:
         out["independent"] = {"judge": "dlib", **summarise(judged)}
     return out
-
-
-def _nanmean(values: list[float]) -> float:
-    arr = np.array(values, np.float64)
-    return float(np.nanmean(arr)) if np.isfinite(arr).any() else float("nan")
 
 
 @dataclass

@@ -66,7 +66,7 @@ def summarise(cases: list[CaseResult]) -> dict:
     """Mean corr / MAE over cases (NaN-aware) and pass counts under both rules."""
     out: dict = {"cases": len(cases)}
     for key in ("corr", "mae"):
-        out[f"mean_{key}"] = {p: _nanmean([getattr(c, key)[p] for c in cases]) for p in PROPS}
+        out[f"mean_{key}"] = {p: nanmean([getattr(c, key)[p] for c in cases]) for p in PROPS}
     out["mean_corr_sum"] = float(sum(out["mean_corr"][p] for p in PROPS))
     out["passed_v3"] = int(sum(c.pass_v3 for c in cases))
     out["passed_v7"] = int(sum(c.pass_v7 for c in cases))
@@ -74,6 +74,7 @@ def summarise(cases: list[CaseResult]) -> dict:
     return out
 
 
-def _nanmean(values: list[float]) -> float:
+def nanmean(values: list[float]) -> float:
+    """Mean of the finite values; NaN when there are none."""
     arr = np.array(values, np.float64)
     return float(np.nanmean(arr)) if np.isfinite(arr).any() else float("nan")
