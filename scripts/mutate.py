@@ -461,6 +461,14 @@ MUTANTS = [
         "local steps' side effects are corrected by global (pose) steps",
     ),
     Mutant(
+        "edit-local-gains-off",
+        EDITOR,
+        "self._gains[name] = float(np.clip(np.nanmedian(change) / own, 0.2, 1.5))",
+        "pass",
+        LOCAL_TESTS,
+        "local steps are solved with the global response (the open loop falls short)",
+    ),
+    Mutant(
         "regions-no-pad",
         REGIONS,
         "lo, hi = lo - shape.pad * extent, hi + shape.pad * extent",

@@ -16,8 +16,9 @@ is measured again and the remaining error corrected along the same directions (s
 `method="local"` renders every edit region by region (`ohlora.editing.local`): the eyes and
 mouth steps show only inside soft masks of those regions, the global part of the step (pose,
 and the directions that hold the unasked properties) everywhere on the person, and the
-background stays the base face's. The steps are solved exactly as above; the closed loop
-measures the blended faces.
+background stays the base face's. Its steps are solved in two stages (`_solve_local`), with
+each local direction's response calibrated on the blended faces (`local_gains`); the closed
+loop measures the blended faces.
 """
 
 from __future__ import annotations
