@@ -76,15 +76,7 @@ def main() -> None:
             lambda: local.sample(tmp / "local", p, workers=args.local_workers, stats_from=stats)
         )
         rows.append((f"local engine ({args.local_workers} analysis processes)", t_local))
-        t_start, _ = timed(
-            lambda: ray.init(
-                num_cpus=2,
-                object_store_memory=cluster.OBJECT_STORE_BYTES,
-                include_dashboard=False,
-                logging_level="ERROR",
-                log_to_driver=False,
-            )
-        )
+        t_start, _ = timed(lambda: cluster.connect(None, 2))  # a private 2-CPU Ray
         try:
             for w in (1, 2):
                 t, s = timed(

@@ -47,13 +47,7 @@ def local_ref(tmp_path_factory):
 def private_ray():
     """A one-machine Ray with 2 CPUs and a small object store, shut down and stopped after."""
     ray = pytest.importorskip("ray")
-    ray.init(
-        num_cpus=2,
-        object_store_memory=cluster.OBJECT_STORE_BYTES,
-        include_dashboard=False,
-        logging_level="ERROR",
-        log_to_driver=False,
-    )
+    assert cluster.connect(None, 2)  # started here, so shut down here
     try:
         yield
     finally:

@@ -116,9 +116,9 @@ def connect(address: str | None, workers: int) -> bool:
                 **kwargs,
             )
     except (ConnectionError, RuntimeError, ValueError) as e:
-        first = str(e).strip().splitlines()[0] if str(e).strip() else e.__class__.__name__
+        where = address or "a new local Ray"
         raise OhloraError(
-            f"cannot reach a Ray cluster at {address or 'a new local Ray'} ({first}): start "
+            f"cannot reach a Ray cluster at {where} ({_first_line(e)}): start "
             "one with `ray start --head` and give its address with --address"
         ) from None
     return True
