@@ -85,6 +85,14 @@ class Mutant:
 MUTANTS = [
     # -- the editor: closed loop ------------------------------------------------------------
     Mutant(
+        "edit-turn-unlimited",
+        EDITOR,
+        "desired[:, j] = np.clip(desired[:, j], current[:, j] - lim, current[:, j] + lim)",
+        "pass",
+        EDITOR_TESTS,
+        "--max-turn is ignored: the pose goes as far as asked",
+    ),
+    Mutant(
         "edit-loop-off",
         EDITOR,
         "for _ in range(self.refine):",

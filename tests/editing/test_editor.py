@@ -10,6 +10,7 @@ import pytest
 import torch
 
 from ohlora.editing.editor import Editor
+from ohlora.errors import OhloraError
 from ohlora.scorers.meter import PropertyMeter
 from ohlora.store.samples import Samples
 from ohlora.vectorfind.find import find_directions
@@ -300,6 +301,32 @@ def test_each_step_is_bounded_by_max_step(planted):
     assert np.abs(res.steps).max() == pytest.approx(1.0)
     before = meter.measure(gen.synthesize(z))[:, 0]
     assert (meter.measure(res.images)[:, 0] - before).max() < 1.2
+
+
+def test_max_change_stops_the_pose_at_the_limit_from_the_base_face(planted):
+    gen, d, _ = planted
+    meter = _meter()
+    z = gen.sample_latents(30, 10_500)
+    before = meter.measure(gen.synthesize(z))[:, 2]
+    asked = before + np.where(np.arange(30) % 2, 2.5, -2.5)
+    near = before + np.where(np.arange(30) % 2, 0.3, -0.3)
+    limited = Editor(gen, d, meter=meter, refine=2, max_change={"pose": 1.0})
+    far_pose = meter.measure(limited.edit(z, {"pose": asked}).images)[:, 2]
+    moved = np.abs(far_pose - before)
+    assert np.median(moved) == pytest.approx(1.0, abs=0.02) and moved.max() < 1.2, moved
+    assert (np.sign(far_pose - before) == np.sign(asked - before)).all()
+    near_pose = meter.measure(limited.edit(z, {"pose": near}).images)[:, 2]
+    np.testing.assert_allclose(near_pose, near, atol=0.1)  # within the limit: as asked
+    free = Editor(gen, d, meter=meter, refine=2).edit(z, {"pose": asked})
+    assert np.abs(meter.measure(free.images)[:, 2] - before).mean() > 1.6  # unlimited: further
+
+
+def test_max_change_needs_a_positive_limit_on_a_steered_property(planted):
+    gen, d, _ = planted
+    with pytest.raises(OhloraError, match="positive limit"):
+        Editor(gen, d, meter=_meter(), max_change={"pose": 0.0})
+    with pytest.raises(OhloraError, match="positive limit"):
+        Editor(gen, d, meter=_meter(), max_change={"hair": 1.0})
 
 
 # -- the original's rule (--method seed) -------------------------------------------------------

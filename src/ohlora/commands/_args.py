@@ -201,6 +201,19 @@ def add_method_arg(p: argparse.ArgumentParser) -> None:
     )
 
 
+def add_max_turn_arg(p: argparse.ArgumentParser) -> None:
+    """--max-turn: the most the pose may move from the base face's (standard deviations)."""
+    p.add_argument(
+        "--max-turn",
+        type=float_range(0.05, 10.0),
+        default=None,
+        metavar="SD",
+        help="limit how far the pose moves from the face's own pose, in standard deviations "
+        "(0.05..10; default: as far as asked); turns beyond about 1 sd change the person on "
+        "the embedded DCGAN",
+    )
+
+
 def add_views_arg(p: argparse.ArgumentParser, help: str) -> None:
     """--views: test-time views the edit's measurements average (1..4)."""
     p.add_argument("--views", type=int_range(1, 4), default=1, help=f"{help} (1..4)")

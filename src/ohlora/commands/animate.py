@@ -8,6 +8,7 @@ from pathlib import Path
 from ohlora.commands._args import (
     add_edit_run_args,
     add_face_seed_arg,
+    add_max_turn_arg,
     add_method_arg,
     float_range,
     int_range,
@@ -52,6 +53,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--fps", type=float_range(1, 30), default=15.0, help="frames a second (1..30)")
     p.add_argument("--out", type=Path, required=True, help="output file: .gif or .mp4")
     add_method_arg(p)
+    add_max_turn_arg(p)
     p.add_argument(
         "--check",
         action="store_true",

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from ohlora.commands._args import (
     add_edit_run_args,
     add_face_seed_arg,
+    add_max_turn_arg,
     add_method_arg,
     add_refine_arg,
     add_views_arg,
@@ -78,6 +79,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     add_refine_arg(p)
     add_method_arg(p)
+    add_max_turn_arg(p)
     add_views_arg(p, "test-time views averaged in the edit's measurements")
     p.add_argument(
         "--size",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ohlora.commands._args import (
     add_directions_arg,
+    add_max_turn_arg,
     add_method_arg,
     add_refine_arg,
     add_rng_seed_arg,
@@ -47,6 +48,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_test_args(p, "number of base faces")
     add_refine_arg(p)
     add_method_arg(p)
+    add_max_turn_arg(p)
     add_views_arg(p, "test-time views the edit's own measurements average (the judge uses 1)")
     add_scorer_arg(
         p,

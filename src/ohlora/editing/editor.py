@@ -13,6 +13,10 @@ long before the property saturates). With `refine > 0` the edit is closed-loop: 
 is measured again and the remaining error corrected along the same directions (scaled by
 `damping`); a correction is kept only where it lowers the face's weighted error.
 
+`max_change` limits how far a property may move from the base face's own value (the asked
+target is clipped to base +- limit): on the embedded DCGAN a turn of more than about one
+standard deviation changes the person, so a virtual human may prefer a smaller turn.
+
 `method="local"` renders every edit region by region (`ohlora.editing.local`): the eyes and
 mouth steps show only inside soft masks of those regions, the global part of the step (pose,
 and the directions that hold the unasked properties) everywhere on the person, and the
@@ -69,6 +73,7 @@ class Editor:
         damping: float = 0.5,
         method: str = "calibrated",
         local: LocalRenderer | None = None,
+        max_change: dict[str, float] | None = None,
     ) -> None:
         if directions.generator != generator.name:
             raise OhloraError(
@@ -94,6 +99,13 @@ class Editor:
                 )
             local = LocalRenderer(generator)  # type: ignore[arg-type]
         self.local = local if method == "local" else None
+        self.max_change = dict(max_change or {})
+        for p, lim in self.max_change.items():
+            if p not in directions.steered or not lim > 0:
+                raise OhloraError(
+                    f"cannot limit {p!r} to {lim}: give a positive limit for one of "
+                    f"{', '.join(directions.steered)}"
+                )
         self._gains: dict[str, float] | None = None
         self.properties = list(next(iter(directions.sets.values())).response_properties)
         names = [*directions.steered, *directions.kept]
@@ -296,6 +308,9 @@ class Editor:
             has = np.isfinite(t)
             desired[has, j] = t[has]
             asked[has, j] = True
+        for p, lim in self.max_change.items():
+            j = self.properties.index(p)
+            desired[:, j] = np.clip(desired[:, j], current[:, j] - lim, current[:, j] + lim)
 
         width = max(len(self.d.sets[str(g)].names) for g in np.unique(groups))
         steps = np.zeros((n, width), np.float32)

@@ -1,7 +1,7 @@
 """How an editor over a run edits and measures, as one frozen value built by the commands.
 
 Fields carry the command-line names of `ohlora edit` / `ohlora evaluate` (`--directions`,
-`--refine`, `--views`, `--method`, `--workers`).
+`--refine`, `--views`, `--method`, `--workers`, `--max-turn`).
 """
 
 from __future__ import annotations
@@ -22,3 +22,6 @@ class EditParams:
     method: str = "auto"
     workers: int = 2  # face-analysis processes of the edit's meter (0: in-process)
     scorer: str = "mesh"  # the scorer that measures base and edited faces
+    # the most the pose may move from the base face's, in standard deviations (None: as far
+    # as asked); turns beyond about one sd change the person on the embedded DCGAN
+    max_turn: float | None = None

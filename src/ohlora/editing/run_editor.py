@@ -15,7 +15,8 @@ def open_editor(run: Path, params: EditParams | None = None) -> Editor:
     """An editor over the run's generator and directions (`params.directions`, else
         RUN/directions). The base face is measured with `params.scorer`; `params.refine` > 0 adds
         closed-loop corrections; `params.method` "auto" is the region-local edit where the generator
-    exposes its feature maps (the DCGAN), else the calibrated one. Close it with
+    exposes its feature maps (the DCGAN), else the calibrated one; `params.max_turn` limits
+    how far the pose moves from the base face's. Close it with
     `editor.close()`."""
     from ohlora import generators
 
@@ -26,4 +27,5 @@ def open_editor(run: Path, params: EditParams | None = None) -> Editor:
     if method == "auto":
         method = "local" if supports_local(g, d.space) else "calibrated"
     meter = open_meter(run, p.scorer, p.workers, d.algorithm, views=p.views)
-    return Editor(g, d, meter=meter, refine=p.refine, method=method)
+    limits = {"pose": p.max_turn} if p.max_turn is not None else None
+    return Editor(g, d, meter=meter, refine=p.refine, method=method, max_change=limits)
