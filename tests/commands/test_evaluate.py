@@ -29,10 +29,16 @@ def test_evaluate_writes_the_report(small_run, tmp_path):
     }  # fmt: skip
     assert 0 <= keep["background_change"] <= 255
     assert set(keep["independent"]["mean_corr"]) == {"eyes", "mouth", "pose"}
+    pop = report["population"]  # the small run has no classifiers: shares skipped, noted
+    assert pop["faces"] == 100 and pop["faces_found"] == 100 - report["faces_lost"]
+    assert "women_share" not in pop and any("no gender classifier" in n for n in pop["notes"])
+    assert pop["diversity_faces"] == 2 and pop["diversity"] > 0.3  # two different people
+    assert 0 <= pop["diversity_detected"] <= 2
+    assert "faces found" in res.stdout
     assert report["context"]["method"] == "local"  # the default editor of the DCGAN
     rows = list(csv.DictReader((out / "cases.csv").open()))
     assert len(rows) == 2 and float(rows[0]["identity_distance"]) > 0
     md = (out / "report.md").read_text()
-    assert "eyes" in md and ".png" in md and "What the edits keep" in md
+    assert "eyes" in md and ".png" in md and "What the edits keep" in md and "Population" in md
     for name in (p.split("](")[1].rstrip(")") for p in md.split("![")[1:]):
         assert (out / name.split(")")[0]).is_file(), name

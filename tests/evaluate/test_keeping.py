@@ -75,3 +75,4 @@ def test_the_judge_sees_the_unedited_face_as_itself(dcgan):
         checks.close()
     assert k.distance[0] == pytest.approx(0.0, abs=1e-6) and k.distance[1] > 0.3
     assert k.background > 0
+    assert k.base_descriptor is not None and k.base_descriptor.shape == (128,)  # diversity's

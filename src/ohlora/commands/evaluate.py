@@ -111,5 +111,9 @@ def run(args: argparse.Namespace) -> int:
             f"independent corr eyes {ind['eyes']:.4f} mouth {ind['mouth']:.4f} "
             f"pose {ind['pose']:.4f}"
         )
+    if "population" in s:
+        from ohlora.evaluate.population import population_line
+
+        print(population_line(s["population"]))
     print(report)
     return 0

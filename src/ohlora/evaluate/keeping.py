@@ -35,6 +35,11 @@ class KeepResult:
     unasked_mae: dict[str, float]
     background: float  # mean abs pixel change outside the person, 0..255
     independent: CaseResult | None  # asked vs dlib readings
+    # the unedited face's dlib descriptor (128,), None without dlib (the population's
+    # diversity is measured between these), and whether dlib's detector found that face
+    # (else the descriptor is read from the fixed face box, as for every judged face)
+    base_descriptor: np.ndarray | None = None
+    base_detected: bool = False
 
     @property
     def same_share(self) -> float:
@@ -86,12 +91,15 @@ class KeepingChecks:
         outside = self.outside_person(base_image)
         change = np.abs(images.astype(np.int16) - base_image.astype(np.int16)).mean(-1)
         background = float(change[:, outside].mean()) if outside.any() else np.nan
-        distance = independent = None
+        distance = independent = base_descriptor = None
+        detected = False
         if self.judge is not None:
             seen = self.judge.analyse(np.concatenate([base_image[None], images]))
             distance = identity_distance(seen.descriptors[1:], seen.descriptors[0])
             independent = score_case(asked, seen.readings[1:].astype(np.float64))
-        return KeepResult(distance, unasked, background, independent)
+            base_descriptor = np.asarray(seen.descriptors[0], np.float32).copy()
+            detected = bool(seen.detected[0])
+        return KeepResult(distance, unasked, background, independent, base_descriptor, detected)
 
     def close(self) -> None:
         if self._analyzer is not None:

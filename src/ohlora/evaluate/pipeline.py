@@ -29,6 +29,7 @@ def evaluate_run(
 
     from ohlora.editing.run_editor import open_editor
     from ohlora.evaluate.keeping import KeepingChecks
+    from ohlora.evaluate.population import Classifiers, summarise_population
     from ohlora.scorers.dlib.judge import DlibJudge
     from ohlora.scorers.meter import open_meter
 
@@ -48,6 +49,7 @@ def evaluate_run(
 
         accept = accept_by_filter(run, p.filter)
     out = p.out or Path(run) / f"eval-{p.protocol}"
+    classifiers = Classifiers.for_run(run)  # before the test: a damaged file loses nothing
     keeping = KeepingChecks(
         DlibJudge.for_run(run, p.edit.workers) if p.second_judge == "dlib" else None
     )
@@ -88,7 +90,14 @@ def evaluate_run(
         "second judge": p.second_judge,
         "seed": p.seed,
     }
-    report = write_report(out, records, proto, context, strip=strip)
+    population = summarise_population(
+        [r.images for r in records],
+        [r.result.valid for r in records],
+        [r.keep.base_descriptor if r.keep is not None else None for r in records],
+        classifiers,
+        [r.keep.base_detected if r.keep is not None else False for r in records],
+    )
+    report = write_report(out, records, proto, context, strip=strip, population=population)
     summary = json.loads((out / "report.json").read_text())
     default_out = Path(run) / f"eval-{p.protocol}"
     own = p.out is None or Path(p.out).resolve() == default_out.resolve()

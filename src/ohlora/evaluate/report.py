@@ -69,13 +69,17 @@ def write_report(
     protocol: Protocol,
     context: dict[str, Any],
     strip: Path | None = None,
+    population: dict[str, Any] | None = None,
 ) -> Path:
-    """Write the report files into `out`; returns the path of report.md."""
+    """Write the report files into `out`; returns the path of report.md. `population`: the
+    figures of `evaluate.population.summarise_population`, reported when given."""
     out.mkdir(parents=True, exist_ok=True)
     summary = summarise([r.result for r in records])
     keeps = [r.keep for r in records if r.keep is not None]
     if keeps:
         summary["keeping"] = summarise_keeping(keeps)
+    if population is not None:
+        summary["population"] = population
     atomic_write_bytes(out / "cases.csv", cases_csv(records).encode())
     ranked = sorted(
         range(len(records)),
@@ -147,6 +151,8 @@ def write_report(
     ]
     if keeps:
         md += _keeping_md(summary["keeping"])
+    if population is not None:
+        md += _population_md(population, str(context.get("judge", "judge")))
     for title, rec, name in (
         ("Best case", best, "best_case.png"),
         ("Worst case", worst, "worst_case.png"),
@@ -214,6 +220,28 @@ def _keeping_md(keep: dict[str, Any]) -> list[str]:
             f"{ind['passed_v7']} / {ind['cases']}.",
             "",
         ]
+    return md
+
+
+def _population_md(pop: dict[str, Any], judge: str) -> list[str]:
+    """The report's section on who the produced faces are, all cases together."""
+    md = ["## Population", ""]
+    for key, what in (("women_share", "women"), ("good_quality_share", "good quality")):
+        if key in pop:
+            md.append(
+                f"- {what} (the run's classifier, P >= 0.5): **{100 * pop[key]:.1f}%** of "
+                f"{pop['faces']} produced faces"
+            )
+    md += [
+        f"- diversity: mean dlib descriptor distance between the base faces of different "
+        f"cases **{pop['diversity']:.3f}** ({pop['diversity_faces']} bases, "
+        f"{pop.get('diversity_detected', 0)} found by dlib's detector, the rest read in the "
+        "fixed face box; the same person is under 0.6)",
+        f"- faces found by the judge ({judge}): **{100 * pop['faces_found_share']:.1f}%** "
+        f"({pop['faces_found']} of {pop['faces']})",
+        *[f"- note: {n}" for n in pop.get("notes", [])],
+        "",
+    ]
     return md
 
 
