@@ -525,6 +525,14 @@ MUTANTS = [
         "the identity share is a mean of case means, not over every face",
     ),
     Mutant(
+        "keep-turn-absolute",
+        KEEPING,
+        'turn = np.abs(asked[:, 2] - base_measured[properties.index("pose")]).astype(float)',
+        "turn = np.abs(asked[:, 2]).astype(float)",
+        KEEPING_TESTS,
+        "identity is binned by the asked pose, not by the turn from the face's own",
+    ),
+    Mutant(
         "dlib-eyes-width",
         DLIB,
         "return float(vertical / (2 * np.linalg.norm(eye[0] - eye[3])))",

@@ -24,6 +24,8 @@ def test_evaluate_writes_the_report(small_run, tmp_path):
     keep = report["keeping"]
     assert keep["identity"]["faces"] == 100  # every edited face against its unedited face
     assert 0 <= keep["identity"]["same_person_share"] <= 1
+    by_turn = keep["identity"]["by_turn"]  # the 100 faces split by how far they were turned
+    assert sum(b["faces"] for b in by_turn) == 100 and by_turn[0]["turn_from"] == 0.0
     assert set(keep["unasked_mae"]) == {
         "hair_color", "hair_length", "background_mean", "background_std"
     }  # fmt: skip
@@ -40,5 +42,6 @@ def test_evaluate_writes_the_report(small_run, tmp_path):
     assert len(rows) == 2 and float(rows[0]["identity_distance"]) > 0
     md = (out / "report.md").read_text()
     assert "eyes" in md and ".png" in md and "What the edits keep" in md and "Population" in md
+    assert "asked turn 0 to 1 sd" in md or "asked turn 1 to 2 sd" in md
     for name in (p.split("](")[1].rstrip(")") for p in md.split("![")[1:]):
         assert (out / name.split(")")[0]).is_file(), name

@@ -61,6 +61,22 @@ def test_identity_is_summarised_over_every_edited_face():
     assert s["identity"]["worst_case_same_share"] == 0.0 and s["identity"]["faces"] == 5
 
 
+def test_identity_is_split_by_the_asked_turn():
+    base = np.zeros((64, 64, 3), np.uint8)
+    base_m = np.zeros(len(PROPS), np.float32)
+    base_m[PROPS.index("pose")] = 0.5
+    asked = np.zeros((4, 3))
+    asked[:, 2] = [0.0, 1.2, -1.0, 3.0]  # turns 0.5, 0.7, 1.5, 2.5 sd from the face's own
+    measured = np.zeros((4, len(PROPS)), np.float32)
+    k = _Checks(None).check(asked, base, np.repeat(base[None], 4, 0), base_m, measured, PROPS)
+    np.testing.assert_allclose(k.turn, [0.5, 0.7, 1.5, 2.5])
+    k.distance = np.array([0.1, 0.7, 0.2, 0.9])
+    bins = summarise_keeping([k])["identity"]["by_turn"]
+    assert [(b["turn_from"], b["faces"]) for b in bins] == [(0.0, 2), (1.0, 1), (2.0, 1)]
+    assert [b["same_person_share"] for b in bins] == [0.5, 1.0, 0.0]
+    assert bins[-1]["turn_to"] is None
+
+
 @pytest.mark.slow
 def test_the_judge_sees_the_unedited_face_as_itself(dcgan):
     from ohlora.scorers.dlib.judge import DlibJudge

@@ -24,6 +24,9 @@ from ohlora.faces.analysis import FaceAnalyzer
 from ohlora.scorers.dlib.judge import DlibJudge, identity_distance, same_person
 
 UNASKED = ("hair_color", "hair_length", "background_mean", "background_std")
+# bins of the asked turn, |asked pose - the unedited face's measured pose| in sd: where the
+# person is lost (turns beyond about one sd change the person on the embedded DCGAN)
+TURN_BINS = ((0.0, 1.0), (1.0, 2.0), (2.0, np.inf))
 PERSON_THRESHOLD = 0.5
 
 
@@ -40,6 +43,7 @@ class KeepResult:
     # (else the descriptor is read from the fixed face box, as for every judged face)
     base_descriptor: np.ndarray | None = None
     base_detected: bool = False
+    turn: np.ndarray | None = None  # (K,) |asked pose - base pose| in sd (NaN: unmeasured)
 
     @property
     def same_share(self) -> float:
@@ -99,7 +103,12 @@ class KeepingChecks:
             independent = score_case(asked, seen.readings[1:].astype(np.float64))
             base_descriptor = np.asarray(seen.descriptors[0], np.float32).copy()
             detected = bool(seen.detected[0])
-        return KeepResult(distance, unasked, background, independent, base_descriptor, detected)
+        turn = None
+        if "pose" in properties:
+            turn = np.abs(asked[:, 2] - base_measured[properties.index("pose")]).astype(float)
+        return KeepResult(
+            distance, unasked, background, independent, base_descriptor, detected, turn
+        )
 
     def close(self) -> None:
         if self._analyzer is not None:
@@ -127,9 +136,35 @@ def summarise_keeping(keeps: list[KeepResult]) -> dict:
             ),
             "faces": int(len(all_d)),
         }
+        by_turn = _identity_by_turn(keeps)
+        if by_turn:
+            out["identity"]["by_turn"] = by_turn
     judged = [k.independent for k in keeps if k.independent is not None]
     if judged:
         out["independent"] = {"judge": "dlib", **summarise(judged)}
+    return out
+
+
+def _identity_by_turn(keeps: list[KeepResult]) -> list[dict]:
+    """Same-person share of the edited faces in each `TURN_BINS` bin of the asked turn."""
+    pairs = [(k.distance, k.turn) for k in keeps if k.distance is not None and k.turn is not None]
+    if not pairs:
+        return []
+    dist = np.concatenate([d for d, _ in pairs])
+    turn = np.concatenate([t for _, t in pairs])
+    out = []
+    for lo, hi in TURN_BINS:
+        sel = (turn >= lo) & (turn < hi)
+        if sel.any():
+            out.append(
+                {
+                    "turn_from": lo,
+                    "turn_to": hi if np.isfinite(hi) else None,
+                    "faces": int(sel.sum()),
+                    "same_person_share": float(same_person(dist[sel]).mean()),
+                    "mean_distance": float(dist[sel].mean()),
+                }
+            )
     return out
 
 

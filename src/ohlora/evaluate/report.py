@@ -199,6 +199,13 @@ def _keeping_md(keep: dict[str, Any]) -> list[str]:
             f"(worst case {100 * ident['worst_case_same_share']:.0f}%); mean distance "
             f"**{ident['mean_distance']:.3f}**",
         ]
+        for b in ident.get("by_turn", []):
+            to = f"{b['turn_to']:.0f}" if b["turn_to"] is not None else "more"
+            md.append(
+                f"  - asked turn {b['turn_from']:.0f} to {to} sd from the face's own pose: "
+                f"{100 * b['same_person_share']:.1f}% of {b['faces']} faces (distance "
+                f"{b['mean_distance']:.3f})"
+            )
     md += [
         f"- background: mean pixel change outside the person mask "
         f"**{keep['background_change']:.1f}** of 255",
