@@ -200,9 +200,13 @@ def _keeping_md(keep: dict[str, Any]) -> list[str]:
             f"**{ident['mean_distance']:.3f}**",
         ]
         for b in ident.get("by_turn", []):
-            to = f"{b['turn_to']:.0f}" if b["turn_to"] is not None else "more"
+            span = (
+                f"{b['turn_from']:.0f} to {b['turn_to']:.0f}"
+                if b["turn_to"] is not None
+                else f"more than {b['turn_from']:.0f}"
+            )
             md.append(
-                f"  - asked turn {b['turn_from']:.0f} to {to} sd from the face's own pose: "
+                f"  - asked turn {span} sd from the face's own pose: "
                 f"{100 * b['same_person_share']:.1f}% of {b['faces']} faces (distance "
                 f"{b['mean_distance']:.3f})"
             )
