@@ -3,7 +3,7 @@ combinations of the v3 protocol's grid by VectorFind's default editor and by eac
 version, one row each; the first face of a row is its base face (the unedited face for
 VectorFind, the model at all-0 properties for a fine-tuned version).
 
-Run: .venv/bin/python scripts/make_finetune_figure.py --run runs/n6k [--seed 1000000011]
+Run: .venv/bin/python scripts/make_finetune_figure.py --run runs/n6k [--seed 1804989163]
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def sheet(rows: list[tuple[str, np.ndarray]]) -> Image.Image:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--run", type=Path, required=True)
-    ap.add_argument("--seed", type=int, default=1_000_000_011)
+    ap.add_argument("--seed", type=int, default=1_804_989_163)  # eval-v3-auto's first case
     ap.add_argument("--out", type=Path, default=Path("docs/images/finetune_strips.png"))
     args = ap.parse_args()
     image = sheet(rows_of(args.run, args.seed))
