@@ -327,6 +327,8 @@ def test_max_change_needs_a_positive_limit_on_a_steered_property(planted):
         Editor(gen, d, meter=_meter(), max_change={"pose": 0.0})
     with pytest.raises(OhloraError, match="positive limit"):
         Editor(gen, d, meter=_meter(), max_change={"hair": 1.0})
+    with pytest.raises(OhloraError, match="drop --max-turn"):
+        Editor(gen, d, meter=_meter(), method="seed", max_change={"pose": 1.0})
 
 
 # -- the original's rule (--method seed) -------------------------------------------------------

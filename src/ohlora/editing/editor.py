@@ -100,6 +100,11 @@ class Editor:
             local = LocalRenderer(generator)  # type: ignore[arg-type]
         self.local = local if method == "local" else None
         self.max_change = dict(max_change or {})
+        if self.max_change and method == "seed":
+            raise OhloraError(
+                "the original's rule (--method seed) adds the asked value as it is: "
+                "drop --max-turn or use --method auto"
+            )
         for p, lim in self.max_change.items():
             if p not in directions.steered or not lim > 0:
                 raise OhloraError(
