@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from machine import describe  # noqa: E402  (benchmarks/machine.py)
 
 EDITOR = "ohlora/editing/editor.py"
+FT_LOOP = "ohlora/finetune/loop.py"
 WEIGHTS = "ohlora/weights.py"
 SAMPLES = "ohlora/store/samples.py"
 SHARDS = "ohlora/sampling/shards.py"
@@ -53,6 +54,7 @@ DLIB = "ohlora/scorers/dlib/analysis.py"
 REGIONS = "ohlora/faces/regions.py"
 
 EDITOR_TESTS = ("tests/editing/test_editor.py",)
+FT_LOOP_TESTS = ("tests/finetune/test_loop.py",)
 WEIGHTS_TESTS = ("tests/test_weights.py", "tests/test_weights_fetch.py")
 VECTORFIND_TESTS = ("tests/vectorfind", "tests/editing/test_editor.py")
 NORMALISE_TESTS = ("tests/properties/test_normalise.py",)
@@ -83,6 +85,15 @@ class Mutant:
 
 
 MUTANTS = [
+    # -- fine-tuning: which epoch becomes the model -----------------------------------------
+    Mutant(
+        "finetune-keep-worst",
+        FT_LOOP,
+        'if keep_best and _rank(entry) > _rank(_entry_of(record["history"], record.get("best"))):',
+        'if keep_best and _rank(entry) < _rank(_entry_of(record["history"], record.get("best"))):',
+        FT_LOOP_TESTS,
+        "--keep best keeps the worst epoch",
+    ),
     # -- the editor: closed loop ------------------------------------------------------------
     Mutant(
         "edit-turn-unlimited",

@@ -51,3 +51,25 @@ def test_a_killed_run_resumes_from_its_last_epoch(dcgan, tmp_path):
     got = load_file(tmp_path / "killed" / "model.safetensors")
     assert want.keys() == got.keys()
     assert all(want[k].equal(got[k]) for k in want)
+
+
+def test_keep_best_adopts_the_epoch_with_the_best_per_epoch_test(dcgan, tmp_path):
+    from ohlora.finetune.loop import BEST, _rank
+    from ohlora.finetune.model import FineTunedModel
+
+    run = tmp_path / "run"
+    fake_store(run, dcgan, 64)
+    p = FineTuneParams(
+        version="v2", out=tmp_path / "best", epochs=3, n=64, batch_size=32, test_z=2, keep="best"
+    )
+    out, record = train(run, p, context=tiny_context(dcgan))
+    ranks = [_rank(h) for h in record["history"]]
+    assert len(set(ranks)) == 3, ranks  # the epochs differ, so "best" means something
+    best = 1 + max(range(3), key=lambda i: ranks[i])
+    assert record["best"] == best
+    adopted = FineTunedModel.load(out)
+    assert adopted.config["epoch"] == best
+    want = load_file(out / BEST / "model.safetensors")
+    got = load_file(out / "model.safetensors")
+    assert all(want[k].equal(got[k]) for k in want)
+    assert record["settings"]["keep"] == "best"

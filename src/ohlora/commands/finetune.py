@@ -56,6 +56,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--classifiers", type=Path, default=None, help="gender classifier folder (RUN/classifiers)"
     )
+    p.add_argument(
+        "--keep",
+        choices=["last", "best"],
+        default="last",
+        help="the epoch that becomes the model of v1, v2, v4 and v5: the last, or the best by "
+        "the per-epoch test (most v3 passes, then the highest corr sum; its model is kept in "
+        "OUT/best-epoch while training); v3 always adopts its best passing epoch",
+    )
     p.add_argument("--device", default="cpu", help="torch device: cpu (default) or cuda")
     add_rng_seed_arg(p, "initialisation and draws")
 

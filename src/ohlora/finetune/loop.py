@@ -5,7 +5,8 @@ by the seed rule, their properties either the run's algorithm-1 mesh scores (v1)
 property CNN's reading of each face (v2..v5). After every epoch the per-epoch test (spec 5.1)
 runs, the history and a checkpoint are written; v3 also keeps a model folder for every
 passing epoch. The final model (OUT/model.safetensors + config.json) is v3's best passing
-epoch (else its last), and every other version's last epoch.
+epoch (else its last), and every other version's last epoch, or with `keep="best"` its epoch
+with the best per-epoch test (kept in OUT/best-epoch while training).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from ohlora.finetune.version import Context, Version
 from ohlora.finetune.versions import make_version
 from ohlora.properties.columns import PROPERTIES
 from ohlora.runinfo import atomic_write_json
+
+BEST = "best-epoch"  # with --keep best: the model of the best epoch so far
 
 
 def open_context(run: Path, p: FineTuneParams) -> Context:
@@ -83,6 +86,9 @@ def train(
     z_all, y_all = training_faces(run, p.n, version.labels)
     gen = torch.Generator().manual_seed(p.seed)
     settings = {"version": p.version, "n": len(z_all), "batch_size": p.batch_size, "seed": p.seed}
+    keep_best = p.keep == "best" and version.name != "v3"
+    if keep_best:  # only then: checkpoints of "last" runs keep their settings
+        settings["keep"] = "best"
     record: dict[str, Any] = {"epoch": 0, "history": [], "settings": settings, "seconds": 0.0}
     if has_checkpoint(out):
         record = load_checkpoint(out, version, gen)
@@ -129,22 +135,39 @@ def train(
             version.choose(test.best)  # type: ignore[attr-defined]
             if test.passed:
                 _save_model(out / "epochs" / f"epoch-{epoch + 1:03d}", version, entry, run)
+        if keep_best and _rank(entry) > _rank(_entry_of(record["history"], record.get("best"))):
+            _save_model(out / BEST, version, entry, run)
+            record["best"] = epoch + 1
         record["history"].append(entry)
         record["epoch"] = epoch + 1
         record["seconds"] = spent0 + time.monotonic() - start
         save_checkpoint(out, version, gen, record)
         atomic_write_json(out / "history.json", record["history"])
     final = _final_entry(version, record["history"])
-    if version.name == "v3" and final is not None and final.get("kept"):
+    if keep_best and record.get("best"):
+        final = {**_entry_of(record["history"], record["best"]), "kept": True}
+    if final is not None and final.get("kept"):
         from ohlora.modelfolder import ModelFolder
 
-        folder = out / "epochs" / f"epoch-{final['epoch']:03d}"
+        folder = out / BEST if keep_best else out / "epochs" / f"epoch-{final['epoch']:03d}"
         state, cfg = ModelFolder(folder).load(kind=FORMAT, what="epoch model", remedy=REMEDY)
         cfg = {**cfg, "training": _summary(record, final)}
         ModelFolder(out).save(state, cfg, kind=FORMAT, metadata={"format": FORMAT})
     else:
         _save_model(out, version, final or {}, run, training=_summary(record, final))
     return out, record
+
+
+def _rank(entry: dict | None) -> tuple[int, float]:
+    """How good an epoch's per-epoch test was: v3 passes, then the mean corr sum."""
+    if entry is None:
+        return (-1, -math.inf)
+    corr = sum(entry["test"]["mean_corr"].values())
+    return (int(entry["test"]["passed_v3"]), corr if math.isfinite(corr) else -math.inf)
+
+
+def _entry_of(history: list[dict], epoch: int | None) -> dict | None:
+    return next((h for h in history if h["epoch"] == epoch), None)
 
 
 def _final_entry(version: Version, history: list[dict]) -> dict | None:

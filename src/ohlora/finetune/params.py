@@ -23,3 +23,6 @@ class FineTuneParams:
     device: str = "cpu"
     cnn: Path | None = None  # property CNN folder (None: RUN/property_cnn)
     classifiers: Path | None = None  # gender / quality folder (None: RUN/classifiers)
+    # which epoch becomes the model (v1, v2, v4, v5): "last", or "best" by the per-epoch test
+    # (most v3 passes, then the highest corr sum); v3 always adopts its best passing epoch
+    keep: str = "last"
