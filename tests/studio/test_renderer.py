@@ -94,3 +94,33 @@ def test_open_loop_renders_save_and_clip(small_run, tmp_path):
             r.filtered_seeds(5)
     finally:
         r.close()
+
+
+def test_a_fine_tuned_generator_renders_at_the_sliders(dcgan, tmp_path):
+    """`studio --finetune`: the face of a seed is the model at the asked values, its own
+    values are the population mean it was drawn at."""
+    from ohlora.finetune.editor import FineTuneEditor
+    from ohlora.finetune.model import FineTunedModel
+    from ohlora.finetune.versions import make_version
+    from tests.finetune.tiny import fixed_batch, tiny_context
+
+    v = make_version("v5", tiny_context(dcgan))
+    z, x, c = fixed_batch(v, dcgan, n=4)
+    v.step(z, x, c)  # a model that differs from the base DCGAN
+    cfg = {"version": "v5", "properties": list(v.properties), "psi": v.psi}
+    FineTunedModel.save(tmp_path / "ft", v.G, v.extra_state(), cfg)
+    r = FaceRenderer(tmp_path, opener=lambda: FineTuneEditor.open(tmp_path / "ft"))
+    try:
+        assert r.face(7).own == {"eyes": 0.0, "mouth": 0.0, "pose": 0.0}
+        m = FineTunedModel.load(tmp_path / "ft")
+        zz = m.latents_for_seeds([7])
+        asked = {"eyes": np.array([1.5]), "mouth": np.array([-1.0]), "pose": np.array([0.5])}
+        assert np.array_equal(r.render(7, 1.5, -1.0, 0.5), m.generate(zz, asked)[0])
+        assert np.array_equal(r.thumbnails([7])[0], m.generate(zz, {})[0])
+        assert not np.array_equal(r.render(7, 1.5, -1.0, 0.5), r.render(7, -1.5, 1.0, -0.5))
+        with pytest.raises(OhloraError, match="no closed loop"):
+            r.refine(7, 1.5, -1.0, 0.5)
+        clip = r.clip(7, "talk", 1.0, 4, {"eyes": 0.0, "mouth": 0.0, "pose": 0.0})
+        assert clip.is_file()
+    finally:
+        r.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from functools import partial
 from pathlib import Path
 
 from ohlora.commands._args import add_directions_arg, int_range
@@ -21,6 +22,7 @@ EPILOG = """examples:
   ohlora studio --run runs/a
   ohlora studio --run runs/a --filter "gender>=0.5,quality>=0.5" --port 7860
   ohlora studio --run runs/a --host 0.0.0.0 --port 8080     # reachable from other machines
+  ohlora studio --run runs/a --finetune runs/a/finetune-v5  # FineTune-v5 at the sliders
 """
 
 
@@ -53,6 +55,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="folder for saved faces and clips (default RUN/studio)",
     )
     p.add_argument(
+        "--finetune",
+        type=Path,
+        default=None,
+        help="steer a fine-tuned generator (`ohlora finetune`, e.g. RUN/finetune-v5) instead "
+        "of the run's directions: the sliders are its asked properties (default: the run's "
+        "editor)",
+    )
+    p.add_argument(
         "--faces",
         type=int_range(0, 200),
         default=24,
@@ -71,6 +81,12 @@ def run(args: argparse.Namespace) -> int:
     from ohlora.studio.app import launch
     from ohlora.studio.renderer import FaceRenderer
 
-    renderer = FaceRenderer(args.run, args.directions, args.filter, args.out)
+    opener = None
+    if args.finetune is not None:
+        from ohlora.finetune.editor import FineTuneEditor
+
+        FineTuneEditor.open(args.finetune)  # a missing or damaged model is a start-up error
+        opener = partial(FineTuneEditor.open, args.finetune)
+    renderer = FaceRenderer(args.run, args.directions, args.filter, args.out, opener)
     launch(renderer, args.host, args.port, block=True, gallery_size=args.faces)
     return 0

@@ -48,6 +48,15 @@ class FineTuneEditor:
     def base_latents(self, seeds: np.ndarray) -> np.ndarray:
         return self.model.latents_for_seeds([int(s) for s in seeds])
 
+    def measure_base(self, latents: np.ndarray) -> None:
+        """Nothing to measure: the model draws each base face at 0 of every property."""
+        return None
+
+    def current(self, latents: np.ndarray, base_measured: np.ndarray | None) -> np.ndarray:
+        """Where each base face stands (N, K): 0 (the population mean) of every property, the
+        values the model was asked for when it drew it."""
+        return np.zeros((len(latents), len(self.properties)), np.float32)
+
     def edit(
         self,
         latents: np.ndarray,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -82,9 +83,11 @@ class FaceRenderer:
         directions: Path | None = None,
         filter_expr: str | None = None,
         out: Path | None = None,
+        opener: Callable[[], Editor] | None = None,
     ) -> None:
         self.run = Path(run)
         self.directions = directions
+        self.opener = opener
         self.filter_expr = filter_expr
         self.out = Path(out) if out is not None else self.run / "studio"
         self._editor: Editor | None = None
@@ -98,11 +101,16 @@ class FaceRenderer:
     # -- opening -----------------------------------------------------------------------------
     def editor(self) -> Editor:
         """The open-loop editor, opened on first use (and retried on each call until it opens:
-        a run that gets its directions while the studio runs works without a restart)."""
+        a run that gets its directions while the studio runs works without a restart);
+        `opener`, where given, opens another editor-shaped object instead (the studio command
+        passes a fine-tuned generator's `FineTuneEditor` this way)."""
         with self._open_lock:
             if self._editor is None:
                 if not self.run.is_dir():
                     raise OhloraError(f"run folder {self.run} does not exist: check --run")
+                if self.opener is not None:  # e.g. a fine-tuned generator, opened by the command
+                    self._editor = self.opener()
+                    return self._editor
                 from ohlora.editing.params import EditParams
                 from ohlora.editing.run_editor import open_editor
 
@@ -173,6 +181,11 @@ class FaceRenderer:
         }
         face = self.face(s)
         ed = self.editor()
+        if ed.meter is None:
+            raise OhloraError(
+                "a fine-tuned generator draws the asked values itself and has no closed loop: "
+                "use the sliders (or start the studio without --finetune)"
+            )
         closed = Editor(ed.g, ed.d, meter=ed.meter, refine=rounds, method=ed.method, local=ed.local)
         with self._meter_lock:
             res = closed.edit(
@@ -188,7 +201,11 @@ class FaceRenderer:
     def measure(self, image: np.ndarray) -> dict[str, float]:
         """Normalised eyes / mouth / pose of one image (NaN where no face is found)."""
         ed = self.editor()
-        assert ed.meter is not None
+        if ed.meter is None:
+            raise OhloraError(
+                "a fine-tuned generator has no meter: start the studio without --finetune to "
+                "measure faces"
+            )
         with self._meter_lock:
             m = ed.meter.measure(image[None])
         return {p: float(m[0, ed.meter.properties.index(p)]) for p in PROPERTIES}
