@@ -64,11 +64,14 @@ def main() -> int:
     auto = args.run / f"eval-{args.protocol}-auto" / "report.json"
     if auto.is_file():
         print(row("VectorFind default (`auto`)", json.loads(auto.read_text()), "directions only"))
-    for v in VERSIONS:
-        folder = args.run / f"finetune-{v}"
+    # every RUN/finetune-vN, then the other model folders of a version (finetune-v5-best ...)
+    folders = [args.run / f"finetune-{v}" for v in VERSIONS]
+    folders += sorted(f for f in args.run.glob("finetune-v*-*") if f.is_dir())
+    for folder in folders:
         report = folder / f"eval-{args.protocol}" / "report.json"
         if report.is_file():
-            print(row(f"FineTune-{v}", json.loads(report.read_text()), training_of(folder)))
+            name = "FineTune-" + folder.name.removeprefix("finetune-")
+            print(row(name, json.loads(report.read_text()), training_of(folder)))
     return 0
 
 
