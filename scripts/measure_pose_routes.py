@@ -97,7 +97,7 @@ def main() -> int:
     seconds["latent-opt"] = time.monotonic() - t0
 
     t0 = time.monotonic()
-    u_mg = _mirror_global(g, args.run, args.pairs, u_svm)
+    u_mg = _mirror_global(g, args.run, d.algorithm, args.pairs, u_svm)
     routes["mirror-global"] = g.synthesize(along_dir(u_mg, slope(u_mg)))
     print(f"mirror-global: cosine to the svm pose direction {float(u_mg @ u_svm):.3f}")
     seconds["mirror-global"] = time.monotonic() - t0
@@ -207,23 +207,17 @@ def _invert_mirror(net, z0: np.ndarray, u: np.ndarray, steps: int = 150) -> np.n
     return z.detach().numpy()
 
 
-def _mirror_global(g, run: Path, pairs: int, u_svm: np.ndarray) -> np.ndarray:
+def _mirror_global(g, run: Path, algorithm: str, pairs: int, u_svm: np.ndarray) -> np.ndarray:
     from ohlora.store.samples import load_samples
 
     s = load_samples(run)
-    pose = s.normalised[:, s.columns.index(f"{_algorithm(run)}.pose")]
+    pose = s.normalised[:, s.columns.index(f"{algorithm}.pose")]
     rows = np.flatnonzero(np.isfinite(pose) & s.found & (np.abs(pose) > 0.4))[:pairs]
     z0 = s.z[rows].astype(np.float32)
     dz = _invert_mirror(g.net, z0, u_svm) - z0
     w = -2 * pose[rows]
     v = (dz * w[:, None]).sum(0) / (w**2).sum()
     return (v / np.linalg.norm(v)).astype(np.float32)
-
-
-def _algorithm(run: Path) -> str:
-    from ohlora.vectorfind.directions import load_directions
-
-    return load_directions(run, None).algorithm
 
 
 def _warp_to(base: np.ndarray, posed: np.ndarray, t: int) -> np.ndarray:

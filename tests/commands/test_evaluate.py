@@ -45,3 +45,11 @@ def test_evaluate_writes_the_report(small_run, tmp_path):
     assert "asked turn 0 to 1 sd" in md or "asked turn 1 to 2 sd" in md
     for name in (p.split("](")[1].rstrip(")") for p in md.split("![")[1:]):
         assert (out / name.split(")")[0]).is_file(), name
+
+
+def test_max_turn_with_a_fine_tuned_generator_is_refused(tmp_path):
+    res = run_ohlora(
+        "evaluate", "--run", tmp_path, "--finetune", tmp_path, "--max-turn", 1.0, "--cases", 1
+    )  # fmt: skip
+    assert res.returncode != 0 and "drop --max-turn or --finetune" in res.stderr, res.stderr
+    assert "Traceback" not in res.stderr

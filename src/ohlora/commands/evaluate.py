@@ -85,10 +85,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ohlora.editing.params import EditParams
+    from ohlora.errors import OhloraError
     from ohlora.evaluate.params import EvalParams
     from ohlora.evaluate.pipeline import evaluate_run
 
     editor = None
+    if args.finetune is not None and args.max_turn is not None:
+        raise OhloraError(
+            "--max-turn limits the run's editor; a fine-tuned generator draws the asked pose "
+            "itself: drop --max-turn or --finetune"
+        )
     if args.finetune is not None:
         from ohlora.finetune.editor import FineTuneEditor
 

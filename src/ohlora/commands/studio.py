@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from functools import partial
 from pathlib import Path
 
 from ohlora.commands._args import add_directions_arg, int_range
@@ -85,8 +84,13 @@ def run(args: argparse.Namespace) -> int:
     if args.finetune is not None:
         from ohlora.finetune.editor import FineTuneEditor
 
-        FineTuneEditor.open(args.finetune)  # a missing or damaged model is a start-up error
-        opener = partial(FineTuneEditor.open, args.finetune)
+        # opened here, once: a missing or damaged model is a start-up error; closing it is a
+        # no-op, so the renderer may take the same one back after a close
+        finetuned = FineTuneEditor.open(args.finetune)
+
+        def opener() -> FineTuneEditor:
+            return finetuned
+
     renderer = FaceRenderer(args.run, args.directions, args.filter, args.out, opener)
     launch(renderer, args.host, args.port, block=True, gallery_size=args.faces)
     return 0

@@ -84,7 +84,7 @@ def evaluate_run(
         "algorithm": editor.d.algorithm,
         "method": editor.method,
         "refine": editor.refine if editor.method != "seed" else 0,
-        "max turn": p.edit.max_turn if editor.method != "finetune" else None,
+        "max turn": p.edit.max_turn,
         "views (edit)": editor.meter.views if editor.meter is not None else 0,
         "judge": p.judge,
         "second judge": p.second_judge,
