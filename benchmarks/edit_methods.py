@@ -1,5 +1,6 @@
-"""What keeping the person costs in time: the region-local editor against the calibrated
-(global) one, both measured in one run on the same faces.
+"""What keeping the person costs in time: the region-local editor, with and without the
+unedited face carried into the turned one, against the calibrated (global) one, all measured
+in one run on the same faces.
 
 * studio slider render: one face edited open loop to new slider values (the studio's work per
   slider move), p50 / p95 over --renders renders after one warm-up render (the local editor
@@ -24,15 +25,21 @@ import numpy as np
 
 from machine import describe  # benchmarks/machine.py (this script's folder is on sys.path)
 
-METHODS = ("calibrated", "local")
+# label -> (--method, --carry)
+EDITORS = {
+    "calibrated": ("calibrated", 0.0),
+    "local": ("local", 0.0),
+    "local+carry": ("local", 0.5),
+}
 
 
-def render_times(run: Path, method: str, renders: int) -> list[float]:
+def render_times(run: Path, editor_label: str, renders: int) -> list[float]:
     """Seconds per single-face open-loop edit (the studio renderer's path), after a warm-up."""
     from ohlora.editing.params import EditParams
     from ohlora.editing.run_editor import open_editor
 
-    editor = open_editor(run, EditParams(refine=0, workers=0, method=method))
+    method, carry = EDITORS[editor_label]
+    editor = open_editor(run, EditParams(refine=0, workers=0, method=method, carry=carry))
     try:
         latent = editor.base_latents(np.array([7]))
         base = editor.measure_base(latent)
@@ -49,21 +56,22 @@ def render_times(run: Path, method: str, renders: int) -> list[float]:
         editor.close()
 
 
-def plan_seconds(run: Path, method: str, rows: int, out: Path) -> float:
+def plan_seconds(run: Path, editor_label: str, rows: int, out: Path) -> float:
     """Wall time of `ohlora edit --plan` (default closed loop) over a rows-row plan."""
     from ohlora.cli import main
     from ohlora.evaluate.protocols import V7
 
     grid = V7.grid()
-    plan = out / f"plan-{method}.csv"
+    method, carry = EDITORS[editor_label]
+    plan = out / f"plan-{method}-{carry}.csv"
     lines = ["seed,eyes,mouth,pose"]
     for i in range(rows):
         e, m, p = grid[i % len(grid)]
         lines.append(f"{2_000_000_000 + i // len(grid)},{e},{m},{p}")
     plan.write_text("\n".join(lines) + "\n")
     t0 = time.perf_counter()
-    rc = main(["edit", "--run", str(run), "--plan", str(plan), "--out", str(out / method),
-               "--method", method])  # fmt: skip
+    rc = main(["edit", "--run", str(run), "--plan", str(plan), "--out", str(out / plan.stem),
+               "--method", method, "--carry", str(carry)])  # fmt: skip
     assert rc == 0, rc
     return time.perf_counter() - t0
 
@@ -76,21 +84,23 @@ def main() -> int:
     args = ap.parse_args()
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
     print(f"machine: {describe()}")
-    render = {m: render_times(args.run, m, args.renders) for m in METHODS}
+    render = {m: render_times(args.run, m, args.renders) for m in EDITORS}
     for m, ts in render.items():
         q = statistics.quantiles(ts, n=20)
-        print(f"studio render, {m:10s}: p50 {1000 * statistics.median(ts):6.1f} ms, "
+        print(f"studio render, {m:12s}: p50 {1000 * statistics.median(ts):6.1f} ms, "
               f"p95 {1000 * q[18]:6.1f} ms ({len(ts)} renders)")  # fmt: skip
-    ratio = statistics.median(render["local"]) / statistics.median(render["calibrated"])
-    print(f"studio render p50, local / calibrated: {ratio:.1f}x")
+    for m in ("local", "local+carry"):
+        ratio = statistics.median(render[m]) / statistics.median(render["calibrated"])
+        print(f"studio render p50, {m} / calibrated: {ratio:.1f}x")
     if args.rows:
         with tempfile.TemporaryDirectory() as tmp:
-            secs = {m: plan_seconds(args.run, m, args.rows, Path(tmp)) for m in METHODS}
+            secs = {m: plan_seconds(args.run, m, args.rows, Path(tmp)) for m in EDITORS}
         for m, s in secs.items():
             print(
-                f"edit --plan, {args.rows} rows, {m:10s}: {s:6.1f} s ({args.rows / s:.1f} rows/s)"
+                f"edit --plan, {args.rows} rows, {m:12s}: {s:6.1f} s ({args.rows / s:.1f} rows/s)"
             )
-        print(f"edit --plan time, local / calibrated: {secs['local'] / secs['calibrated']:.2f}x")
+        for m in ("local", "local+carry"):
+            print(f"edit --plan time, {m} / calibrated: {secs[m] / secs['calibrated']:.2f}x")
     return 0
 
 

@@ -1,5 +1,6 @@
 """docs/images/keep_person.png: one face edited to the same asked combinations by the
-original's rule, the calibrated (global) editor and the region-local default, row by row,
+original's rule, the calibrated (global) editor, the region-local editor without the carry
+and the default (region-local, the unedited face carried into the edited one), row by row,
 the unedited face first in every row.
 
 Run: .venv/bin/python scripts/make_keep_figure.py --run runs/n6k [--seed 1000000011]
@@ -35,8 +36,8 @@ def main() -> int:
 
     asked = np.array(ASKED)
     rows = []
-    for method in ("seed", "calibrated", "local"):
-        editor = open_editor(args.run, EditParams(method=method, workers=0))
+    for method, carry in (("seed", 0.0), ("calibrated", 0.0), ("local", 0.0), ("local", 0.5)):
+        editor = open_editor(args.run, EditParams(method=method, workers=0, carry=carry))
         try:
             z = editor.base_latents(np.array([args.seed]))
             lat = np.repeat(z, len(asked), 0)

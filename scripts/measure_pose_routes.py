@@ -19,7 +19,10 @@ to the unedited face (< 0.6 = the same person) and dlib's yaw reading, beside th
 * adain16: the svm step rendered with the base face's per-channel feature statistics at 16 px
   (colour, light and texture carried from the unedited face);
 * warp: the unedited face warped (thin-plate spline on mesh landmarks) into the geometry of the
-  svm-posed face: identity from the base pixels, geometry from the generator's turn.
+  svm-posed face: identity from the base pixels, geometry from the generator's turn;
+* carry: the svm step rendered by the region-local renderer with carry 0.5: half of the posed
+  face's 8 px feature map replaced by the unedited face's, moved along the same landmark flow
+  into the posed geometry, then finished by the generator (what the default editor does).
 
 Run: .venv/bin/python scripts/measure_pose_routes.py --run runs/n6k --faces 16
 (about 8 minutes on 2 cores; --sheet writes a contact sheet of the first 2 faces).
@@ -37,6 +40,7 @@ TARGETS = np.array([-1.8, -1.2, -0.6, 0.6, 1.2], np.float32)
 TEST_SEED = 1_000_000_101
 CAL_SEED = 4_100_000_000
 KEEP_HEADS = (0, 1, 3, 4, 5, 6)  # the property CNN's outputs other than pose (index 2)
+ROUTES = ("svm", "latent-opt", "mirror-global", "mirror-face", "adain16", "warp", "carry")
 
 
 def main() -> int:
@@ -48,7 +52,15 @@ def main() -> int:
     ap.add_argument("--faces", type=int, default=16, help="test faces (1..200, default 16)")
     ap.add_argument("--pairs", type=int, default=96, help="store faces for mirror-global (96)")
     ap.add_argument("--sheet", type=Path, default=None, help="PNG contact sheet to write")
+    ap.add_argument(
+        "--routes",
+        default=",".join(ROUTES),
+        help=f"comma-separated routes to measure (default all: {','.join(ROUTES)}; svm always)",
+    )
     args = ap.parse_args()
+    wanted = {"svm", *args.routes.split(",")}
+    if not wanted <= set(ROUTES):
+        ap.error(f"unknown routes {sorted(wanted - set(ROUTES))}: choose from {', '.join(ROUTES)}")
 
     from ohlora import generators
     from ohlora.scorers.dlib.judge import DlibJudge, identity_distance
@@ -85,45 +97,55 @@ def main() -> int:
         uu = np.broadcast_to(u, (n, u.shape[-1]))
         return zrows + along / np.repeat(kk, t)[:, None] * np.repeat(uu, t, 0)
 
+    z_svm = along_dir(u_svm, slope(u_svm))
+
+    def mirror_global() -> np.ndarray:
+        u_mg = _mirror_global(g, args.run, d.algorithm, args.pairs, u_svm)
+        print(f"mirror-global: cosine to the svm pose direction {float(u_mg @ u_svm):.3f}")
+        return g.synthesize(along_dir(u_mg, slope(u_mg)))
+
+    def mirror_face() -> np.ndarray:
+        zm = _invert_mirror(g.net, z0, u_svm)
+        dp = pose_of(g.synthesize(zm)) - bm
+        dz = zm - z0
+        length = np.linalg.norm(dz, axis=1)
+        usable = np.isfinite(dp) & (np.abs(dp) > 0.6)
+        sign = np.sign(np.nan_to_num(dp))[:, None]
+        u_face = np.where(usable[:, None], dz / length[:, None] * sign, u_svm)
+        k_face = np.where(usable, np.abs(np.nan_to_num(dp)) / length, slope(u_svm))
+        return g.synthesize(along_dir(u_face, k_face))
+
+    def adain16() -> np.ndarray:
+        hp, hb = g.features(z_svm, 16), g.features(zrows, 16)
+        mp, sp = hp.mean((2, 3), keepdim=True), hp.std((2, 3), keepdim=True) + 1e-5
+        mb, sb = hb.mean((2, 3), keepdim=True), hb.std((2, 3), keepdim=True) + 1e-5
+        return g.from_features((hp - mp) / sp * sb + mb)
+
+    def carry() -> np.ndarray:
+        from ohlora.editing.local import LocalRenderer
+
+        r = LocalRenderer(g, carry=0.5, keep_background=False)
+        try:
+            return r.render(zrows, z_svm, z_svm, r.masks(zrows, z_svm, [()] * len(zrows)))
+        finally:
+            r.close()
+
+    make = {
+        "svm": lambda: g.synthesize(z_svm),
+        "latent-opt": lambda: g.synthesize(_latent_opt(g.net, args.run, zrows, ask, bm, t)),
+        "mirror-global": mirror_global,
+        "mirror-face": mirror_face,
+        "adain16": adain16,
+        "warp": lambda: _warp_to(base, g.synthesize(z_svm), t),
+        "carry": carry,
+    }
     routes: dict[str, np.ndarray] = {}
     seconds: dict[str, float] = {}
-    t0 = time.monotonic()
-    z_svm = along_dir(u_svm, slope(u_svm))
-    routes["svm"] = g.synthesize(z_svm)
-    seconds["svm"] = time.monotonic() - t0
-
-    t0 = time.monotonic()
-    routes["latent-opt"] = g.synthesize(_latent_opt(g.net, args.run, zrows, ask, bm, t))
-    seconds["latent-opt"] = time.monotonic() - t0
-
-    t0 = time.monotonic()
-    u_mg = _mirror_global(g, args.run, d.algorithm, args.pairs, u_svm)
-    routes["mirror-global"] = g.synthesize(along_dir(u_mg, slope(u_mg)))
-    print(f"mirror-global: cosine to the svm pose direction {float(u_mg @ u_svm):.3f}")
-    seconds["mirror-global"] = time.monotonic() - t0
-
-    t0 = time.monotonic()
-    zm = _invert_mirror(g.net, z0, u_svm)
-    dp = pose_of(g.synthesize(zm)) - bm
-    dz = zm - z0
-    length = np.linalg.norm(dz, axis=1)
-    usable = np.isfinite(dp) & (np.abs(dp) > 0.6)
-    sign = np.sign(np.nan_to_num(dp))[:, None]
-    u_face = np.where(usable[:, None], dz / length[:, None] * sign, u_svm)
-    k_face = np.where(usable, np.abs(np.nan_to_num(dp)) / length, slope(u_svm))
-    routes["mirror-face"] = g.synthesize(along_dir(u_face, k_face))
-    seconds["mirror-face"] = time.monotonic() - t0
-
-    t0 = time.monotonic()
-    hp, hb = g.features(z_svm, 16), g.features(zrows, 16)
-    mp, sp = hp.mean((2, 3), keepdim=True), hp.std((2, 3), keepdim=True) + 1e-5
-    mb, sb = hb.mean((2, 3), keepdim=True), hb.std((2, 3), keepdim=True) + 1e-5
-    routes["adain16"] = g.from_features((hp - mp) / sp * sb + mb)
-    seconds["adain16"] = time.monotonic() - t0
-
-    t0 = time.monotonic()
-    routes["warp"] = _warp_to(base, routes["svm"], t)
-    seconds["warp"] = time.monotonic() - t0
+    for name in ROUTES:
+        if name in wanted:
+            t0 = time.monotonic()
+            routes[name] = make[name]()
+            seconds[name] = time.monotonic() - t0
 
     seen0 = judge.analyse(base)
     asks = ", ".join(f"{a:+.1f}" for a in TARGETS)

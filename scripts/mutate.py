@@ -52,6 +52,7 @@ LOCAL = "ohlora/editing/local.py"
 KEEPING = "ohlora/evaluate/keeping.py"
 DLIB = "ohlora/scorers/dlib/analysis.py"
 REGIONS = "ohlora/faces/regions.py"
+FLOW = "ohlora/faces/flow.py"
 
 EDITOR_TESTS = ("tests/editing/test_editor.py",)
 FT_LOOP_TESTS = ("tests/finetune/test_loop.py",)
@@ -470,6 +471,54 @@ MUTANTS = [
         "h = hp",
         LOCAL_TESTS,
         "the posed face's features are taken outside the person too",
+    ),
+    Mutant(
+        "local-carry-posed-off",
+        LOCAL,
+        "hp = self._carried(base[sl], posed[sl], carry[0][0][sl], carry[0][1][sl])",
+        "hp = self.g.features(posed[sl], self.res)",
+        LOCAL_TESTS,
+        "the turned face is rendered without the base face carried into it",
+    ),
+    Mutant(
+        "local-carry-full-off",
+        LOCAL,
+        "hf = self._carried(base[sl], full[sl], carry[1][0][sl], carry[1][1][sl])",
+        "hf = self.g.features(full[sl], self.res)",
+        LOCAL_TESTS,
+        "inside the eyes and mouth regions the edited face is not carried",
+    ),
+    Mutant(
+        "local-carry-stale-flow",
+        LOCAL,
+        "keys = [row.tobytes() for row in latents]",
+        "keys = [str(i).encode() for i in range(len(latents))]",
+        LOCAL_TESTS,
+        "a closed-loop round that turns further keeps the first round's flow",
+    ),
+    Mutant(
+        "local-carry-full-on-posed-flow",
+        LOCAL,
+        "carry = (self.carry_grids(posed, masks.carry), self.carry_grids(full, masks.carry))",
+        "carry = (self.carry_grids(posed, masks.carry),) * 2",
+        LOCAL_TESTS,
+        "the fully edited face is carried along the posed face's flow (its expression pulled back)",
+    ),
+    Mutant(
+        "flow-backwards",
+        FLOW,
+        "np.concatenate([src - dst, np.zeros_like(border)]),",
+        "np.concatenate([dst - src, np.zeros_like(border)]),",
+        ("tests/faces/test_flow.py",),
+        "the flow samples where the part of the face went, not where it came from",
+    ),
+    Mutant(
+        "flow-frame-free",
+        FLOW,
+        "np.concatenate([dst, border]),",
+        "np.concatenate([dst, border + 1e3]),",
+        ("tests/faces/test_flow.py",),
+        "the ring that pins the image frame is moved far away: the corners drift",
     ),
     Mutant(
         "edit-local-joint-solve",

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from ohlora.editing.editor import Editor
-from ohlora.editing.local import BlendMasks, LocalRenderer, supports_local
+from ohlora.editing.local import BlendMasks, CarryFlow, LocalRenderer, _share, supports_local
 from ohlora.vectorfind.directions import load_directions
 
 
@@ -101,3 +101,65 @@ def test_calibrated_local_steps_reach_further_than_uncalibrated(small_run, dcgan
         assert reached["calibrated"] > reached["uncalibrated"] + 0.1, reached
     finally:
         editor.close()
+
+
+def _pose_step(small_run) -> np.ndarray:
+    d = load_directions(small_run, None)
+    return 2.5 * d.sets["all"].vectors[d.sets["all"].names.index("pose")].astype(np.float32)
+
+
+def test_carry_keeps_an_unturned_face_and_is_off_without_landmarks(dcgan):
+    z = dcgan.sample_latents(3, 7)
+    r = LocalRenderer(dcgan, carry=0.5)
+    try:
+        m = r.masks(z, z, [()] * 3)
+        assert m.carry is not None and np.all(r.carry_grids(z, m.carry)[1] == 0.5)
+        # nothing turned: the flow stands still and the face is the base face exactly
+        assert np.array_equal(r.render(z, z, z, m), dcgan.synthesize(z))
+    finally:
+        r.close()
+    # where no landmarks were found the carried share is 0: the posed face as it is
+    posed = dcgan.sample_latents(3, 8)
+    m = _masks(3, 0, 1)
+    m.carry = CarryFlow([None] * 3, 256)
+    assert np.array_equal(r.render(z, posed, posed, m), dcgan.synthesize(posed))
+
+
+@pytest.mark.slow
+def test_carry_brings_the_turned_face_back_towards_its_own(small_run, dcgan):
+    z = dcgan.sample_latents(6, 31)
+    posed = z + _pose_step(small_run)
+    base = dcgan.synthesize(z).astype(float)
+    r = LocalRenderer(dcgan, carry=0.6, keep_background=False)
+    try:
+        m = r.masks(z, posed, [()] * 6)
+        assert m.carry is not None
+        grids, weight = r.carry_grids(posed, m.carry)
+        assert weight.mean() > 0.3  # faces found
+        carried = r.render(z, posed, posed, m).astype(float)
+        turned = dcgan.synthesize(posed).astype(float)
+        # the colours of the face (mean over the middle of the image) come back towards the
+        # base face's, while the geometry stays the turned one (not the base image itself)
+        mid = (slice(None), slice(16, 48), slice(16, 48))
+        gap_turned = np.abs(turned[mid].mean((1, 2)) - base[mid].mean((1, 2))).mean()
+        gap_carried = np.abs(carried[mid].mean((1, 2)) - base[mid].mean((1, 2))).mean()
+        assert gap_carried < 0.7 * gap_turned, (gap_carried, gap_turned)
+        assert np.abs(carried - base).mean() > 3.0
+        # inside the eyes and mouth regions the fully edited face is carried the same way
+        everywhere = BlendMasks(np.ones_like(m.regions), m.person, m.found, None, m.carry)
+        assert np.array_equal(r.render(z, posed, posed, everywhere), carried.astype(np.uint8))
+        # a closed-loop round turns further: the flow is found again for the moved rows
+        further = posed + 0.5 * _pose_step(small_run)
+        assert np.abs(r.carry_grids(further, m.carry)[0] - grids).max() > 0.01
+        assert np.array_equal(r.carry_grids(posed, m.carry)[0], grids)
+        # the fully edited face follows its own landmarks (a mouth opened on the turned face
+        # moves its flow), and inside the regions it is carried along that flow
+        d = load_directions(small_run, None)
+        mouth = d.sets["all"].vectors[d.sets["all"].names.index("mouth")].astype(np.float32)
+        full = posed + 2.5 * mouth
+        full_grids, full_weight = r.carry_grids(full, m.carry)
+        assert np.abs(full_grids - grids).max() > 0.01
+        own = dcgan.from_features(r._carried(z, full, full_grids, _share(full_weight)))
+        assert np.array_equal(r.render(z, posed, full, everywhere), own)
+    finally:
+        r.close()

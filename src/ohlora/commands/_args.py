@@ -214,6 +214,32 @@ def add_max_turn_arg(p: argparse.ArgumentParser) -> None:
     )
 
 
+def add_carry_arg(p: argparse.ArgumentParser) -> None:
+    """--carry and --region-carry: how much of the unedited face a region-local edit carries
+    into the edited one."""
+    from ohlora.editing.params import DEFAULT_CARRY, DEFAULT_REGION_CARRY
+
+    p.add_argument(
+        "--carry",
+        type=float_range(0.0, 0.95),
+        default=DEFAULT_CARRY,
+        metavar="SHARE",
+        help="region-local edits: the share of the edited face's coarse features taken from "
+        "the unedited face, moved along the face's landmarks into the new pose and "
+        f"expression (0..0.95; 0 = none; default {DEFAULT_CARRY}); keeps the person while "
+        "the head turns, at some cost in how far eyes and mouth obey",
+    )
+    p.add_argument(
+        "--region-carry",
+        type=float_range(0.0, 1.0),
+        default=DEFAULT_REGION_CARRY,
+        metavar="SHARE",
+        help="how much of --carry applies inside the asked eyes and mouth regions (0..1; "
+        f"1 = as elsewhere, the most of the person kept; 0 = none, the most obedience; "
+        f"default {DEFAULT_REGION_CARRY})",
+    )
+
+
 def add_views_arg(p: argparse.ArgumentParser, help: str) -> None:
     """--views: test-time views the edit's measurements average (1..4)."""
     p.add_argument("--views", type=int_range(1, 4), default=1, help=f"{help} (1..4)")

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from ohlora.commands._args import (
+    add_carry_arg,
     add_edit_run_args,
     add_face_seed_arg,
     add_max_turn_arg,
@@ -54,6 +55,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, required=True, help="output file: .gif or .mp4")
     add_method_arg(p)
     add_max_turn_arg(p)
+    add_carry_arg(p)
     p.add_argument(
         "--check",
         action="store_true",

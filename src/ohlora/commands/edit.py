@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ohlora.commands._args import (
+    add_carry_arg,
     add_edit_run_args,
     add_face_seed_arg,
     add_max_turn_arg,
@@ -80,6 +81,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_refine_arg(p)
     add_method_arg(p)
     add_max_turn_arg(p)
+    add_carry_arg(p)
     add_views_arg(p, "test-time views averaged in the edit's measurements")
     p.add_argument(
         "--size",

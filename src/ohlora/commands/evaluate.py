@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from ohlora.commands._args import (
+    add_carry_arg,
     add_directions_arg,
     add_max_turn_arg,
     add_method_arg,
@@ -49,6 +50,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_refine_arg(p)
     add_method_arg(p)
     add_max_turn_arg(p)
+    add_carry_arg(p)
     add_views_arg(p, "test-time views the edit's own measurements average (the judge uses 1)")
     add_scorer_arg(
         p,

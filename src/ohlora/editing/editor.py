@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from ohlora.editing.local import LocalRenderer
+from ohlora.editing.params import DEFAULT_CARRY, DEFAULT_REGION_CARRY
 from ohlora.errors import OhloraError
 from ohlora.generators.base import Generator
 from ohlora.scorers.meter import PropertyMeter
@@ -97,7 +98,11 @@ class Editor:
                     f"region-local edits need z-space directions, these are in "
                     f"{directions.space}: use --method calibrated"
                 )
-            local = LocalRenderer(generator)  # type: ignore[arg-type]
+            local = LocalRenderer(
+                generator,  # type: ignore[arg-type]
+                carry=DEFAULT_CARRY,
+                region_carry=DEFAULT_REGION_CARRY,
+            )
         self.local = local if method == "local" else None
         self.max_change = dict(max_change or {})
         if self.max_change and method == "seed":

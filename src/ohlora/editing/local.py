@@ -18,21 +18,34 @@ more with the same person mask at full size, so that outside it the background i
 face's by construction (the later layers would otherwise spread the edit a few pixels out).
 Where the posed face shows no face to mediapipe (nor the base face), the row falls back to
 the full edit (`regions` = 1).
+
+A turn cannot be kept out of the face: the whole face moves. But the move need not bring a
+new person with it. With `carry` > 0 the posed and full faces are first rendered to a coarse
+map (8 px), where the generator lays out who the face is (hair, skin, light, the shape of the
+face), and `carry` of that map is replaced by the base face's own map moved into that face's
+geometry along the landmark flow (`ohlora.faces.flow`: where each part of the edited face sat
+in the base face); the later layers then render the blend. The full face's flow follows its
+own landmarks, so an opened mouth or closed eyes are carried as they are, not pulled back.
+Each edited latent is analysed once (a closed-loop round analyses only the latents it moved);
+rows where either face shows no landmarks carry nothing.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 from ohlora.errors import OhloraError
+from ohlora.faces.flow import identity_grid, landmark_flow
 from ohlora.faces.regions import RegionShape, person_mask, region_mask
 
 BATCH = 64  # rows rendered at once (three feature stacks of this many rows in memory)
+CARRY_RES = 8  # the coarse map into which the base face is carried (see `LocalRenderer`)
 
 
 class FeatureGenerator(Protocol):
@@ -45,6 +58,8 @@ class FeatureGenerator(Protocol):
     def features(self, latents: np.ndarray, res: int) -> torch.Tensor: ...
 
     def from_features(self, h: torch.Tensor) -> np.ndarray: ...
+
+    def advance(self, h: torch.Tensor, res: int) -> torch.Tensor: ...
 
 
 def supports_local(generator: object, space: str) -> bool:
@@ -61,6 +76,19 @@ class BlendMasks:
     person: np.ndarray
     found: np.ndarray
     person_image: np.ndarray | None = None
+    carry: CarryFlow | None = None
+
+
+@dataclass
+class CarryFlow:
+    """What carrying the base faces into edited ones needs: the base faces' landmarks per row
+    (None: no face found), the size of the images they were found in, and the landmarks of
+    every edited latent analysed so far (keyed by the latent's bytes: a closed-loop round that
+    moves a latent analyses it again, one that does not reuses them)."""
+
+    base_landmarks: list[np.ndarray | None]
+    image_size: int
+    landmarks: dict[bytes, np.ndarray | None] = field(default_factory=dict)
 
 
 class LocalRenderer:
@@ -72,16 +100,28 @@ class LocalRenderer:
         res: int = 16,
         shape: RegionShape | None = None,
         keep_background: bool = True,
+        carry: float = 0.0,
+        carry_res: int = CARRY_RES,
+        region_carry: float = 1.0,
     ) -> None:
         if not supports_local(generator, "z"):
             raise OhloraError(
                 f"{generator.name} does not expose its feature maps, so region-local edits "
                 "cannot render with it: use --method calibrated"
             )
+        if not 0.0 <= carry < 1.0:
+            raise OhloraError(f"carry must lie in 0..1 (exclusive), not {carry}: try 0.5")
+        if not 0.0 <= region_carry <= 1.0:
+            raise OhloraError(f"region carry must lie in 0..1, not {region_carry}: try 1")
+        if carry and not carry_res < res:
+            raise OhloraError(f"the carry map ({carry_res} px) must be coarser than {res} px")
         self.g = generator
         self.res = int(res)
         self.shape = shape or RegionShape()
         self.keep_background = keep_background
+        self.carry = float(carry)
+        self.carry_res = int(carry_res)
+        self.region_carry = float(region_carry)
         self._analyzer = None
         self._lock = threading.Lock()  # mediapipe graphs are not thread-safe (the studio)
 
@@ -133,7 +173,34 @@ class LocalRenderer:
                 m = region_mask(a_base, regions[i], r, self.shape)
             if m is not None:
                 out_regions[i], found[i] = m, True
-        return BlendMasks(out_regions, person, found, person_image)
+        carry = None
+        if self.carry:
+            size = analyses[0].size if analyses else 256
+            carry = CarryFlow([analyses[inverse[i]].landmarks for i in range(n)], size)
+            for i in range(n):
+                carry.landmarks[posed[i].tobytes()] = analyses[inverse[n + i]].landmarks
+        return BlendMasks(out_regions, person, found, person_image, carry)
+
+    def carry_grids(self, latents: np.ndarray, flow: CarryFlow) -> tuple[np.ndarray, np.ndarray]:
+        """Sampling grids (N, r, r, 2) from each row's base face into the geometry of its
+        edited latent's face, and the carried share per row (0 where either face shows no
+        landmarks). Latents not analysed before are rendered and analysed now."""
+        n, r = len(latents), self.carry_res
+        assert n == len(flow.base_landmarks), (n, len(flow.base_landmarks))
+        keys = [row.tobytes() for row in latents]
+        new = sorted({k: i for i, k in enumerate(keys) if k not in flow.landmarks}.values())
+        if new:
+            found = self._analyse(self.g.synthesize(latents[new]))
+            for i, a in zip(new, found, strict=True):
+                flow.landmarks[keys[i]] = a.landmarks
+        grids = np.broadcast_to(identity_grid(r), (n, r, r, 2)).copy()
+        weight = np.zeros(n, np.float32)
+        for i, k in enumerate(keys):
+            b, e = flow.base_landmarks[i], flow.landmarks[k]
+            if b is not None and e is not None:
+                grids[i] = landmark_flow(b, e, flow.image_size, r)
+                weight[i] = self.carry
+        return grids, weight
 
     def render(
         self, base: np.ndarray, posed: np.ndarray, full: np.ndarray, masks: BlendMasks
@@ -141,14 +208,26 @@ class LocalRenderer:
         """uint8 (N, H, W, 3): the blended faces of the latent triples."""
         n = len(base)
         assert base.shape == posed.shape == full.shape, (base.shape, posed.shape, full.shape)
+        carry = None
+        if masks.carry is not None:
+            carry = (self.carry_grids(posed, masks.carry), self.carry_grids(full, masks.carry))
         out = []
         for lo in range(0, n, BATCH):
             sl = slice(lo, lo + BATCH)
             hb = self.g.features(base[sl], self.res)
-            hp = self.g.features(posed[sl], self.res)
-            hf = self.g.features(full[sl], self.res)
             p = torch.from_numpy(masks.person[sl])[:, None]
             m = torch.from_numpy(masks.regions[sl])[:, None]
+            if carry is None:
+                hp = self.g.features(posed[sl], self.res)
+                hf = self.g.features(full[sl], self.res)
+            else:
+                # the posed and the fully edited faces, each with the base face's coarse
+                # features carried along the landmark flow into its own geometry
+                hp = self._carried(base[sl], posed[sl], carry[0][0][sl], _share(carry[0][1][sl]))
+                # inside the asked regions the edit may keep more of its own coarse map
+                inside = F.interpolate(m, size=self.carry_res, mode="area")
+                w = _share(carry[1][1][sl]) * (1 - (1 - self.region_carry) * inside)
+                hf = self._carried(base[sl], full[sl], carry[1][0][sl], w)
             h = hb + (hp - hb) * p
             h = h + (hf - h) * m
             image = self.g.from_features(h)
@@ -158,3 +237,22 @@ class LocalRenderer:
                 image = np.round(base_image + (image - base_image) * keep).astype(np.uint8)
             out.append(image)
         return np.concatenate(out) if out else np.zeros((0, 64, 64, 3), np.uint8)
+
+    def _carried(
+        self, base: np.ndarray, latents: np.ndarray, grids: np.ndarray, w: torch.Tensor
+    ) -> torch.Tensor:
+        """The faces of `latents` at the blend size, with share `w` (N, 1, 1 or r, 1 or r) of
+        their coarse map replaced by their base faces' map resampled through `grids`."""
+        r = self.carry_res
+        grid = torch.from_numpy(np.asarray(grids, np.float32))
+        hb = self.g.features(base, r)
+        warped = F.grid_sample(
+            hb, grid, mode="bilinear", padding_mode="border", align_corners=False
+        )
+        h = self.g.features(latents, r)
+        return self.g.advance(h + (warped - h) * w, self.res)
+
+
+def _share(weight: np.ndarray) -> torch.Tensor:
+    """Per-row carried shares (N,) as a (N, 1, 1, 1) tensor."""
+    return torch.from_numpy(np.asarray(weight, np.float32))[:, None, None, None]

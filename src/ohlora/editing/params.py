@@ -1,13 +1,17 @@
 """How an editor over a run edits and measures, as one frozen value built by the commands.
 
 Fields carry the command-line names of `ohlora edit` / `ohlora evaluate` (`--directions`,
-`--refine`, `--views`, `--method`, `--workers`, `--max-turn`).
+`--refine`, `--views`, `--method`, `--workers`, `--max-turn`, `--carry`,
+`--region-carry`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+
+DEFAULT_CARRY = 0.5  # measured in the README ("Keeping the person")
+DEFAULT_REGION_CARRY = 0.5
 
 
 @dataclass(frozen=True)
@@ -25,3 +29,10 @@ class EditParams:
     # the most the pose may move from the base face's, in standard deviations (None: as far
     # as asked); turns beyond about one sd change the person on the embedded DCGAN
     max_turn: float | None = None
+    # the share of the edited face's coarse (8 px) feature map taken from the unedited face,
+    # moved along the landmark flow into the edited geometry (region-local edits only; 0:
+    # none): it keeps the person while the head turns
+    carry: float = DEFAULT_CARRY
+    # how much of that carry applies inside the asked eyes / mouth regions (1: as elsewhere,
+    # the most identity kept; 0: none, the regions show the edit's own map, the most obedience)
+    region_carry: float = DEFAULT_REGION_CARRY

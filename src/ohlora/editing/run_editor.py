@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ohlora.editing.editor import Editor
-from ohlora.editing.local import supports_local
+from ohlora.editing.local import LocalRenderer, supports_local
 from ohlora.editing.params import EditParams
 from ohlora.scorers.meter import open_meter
 from ohlora.vectorfind.directions import load_directions
@@ -28,4 +28,7 @@ def open_editor(run: Path, params: EditParams | None = None) -> Editor:
         method = "local" if supports_local(g, d.space) else "calibrated"
     meter = open_meter(run, p.scorer, p.workers, d.algorithm, views=p.views)
     limits = {"pose": p.max_turn} if p.max_turn is not None else None
-    return Editor(g, d, meter=meter, refine=p.refine, method=method, max_change=limits)
+    local = None
+    if method == "local":
+        local = LocalRenderer(g, carry=p.carry, region_carry=p.region_carry)  # type: ignore[arg-type]
+    return Editor(g, d, meter=meter, refine=p.refine, method=method, local=local, max_change=limits)

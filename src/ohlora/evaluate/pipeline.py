@@ -85,6 +85,8 @@ def evaluate_run(
         "method": editor.method,
         "refine": editor.refine if editor.method != "seed" else 0,
         "max turn": p.edit.max_turn,
+        "carry": editor.local.carry if editor.local is not None else 0.0,
+        "region carry": editor.local.region_carry if editor.local is not None else 0.0,
         "views (edit)": editor.meter.views if editor.meter is not None else 0,
         "judge": p.judge,
         "second judge": p.second_judge,

@@ -131,6 +131,16 @@ class DCGANGenerator(TorchGenerator):
         assert h.shape[-1] == res, h.shape
         return h
 
+    def advance(self, h: torch.Tensor, res: int) -> torch.Tensor:
+        """Carry feature maps `h` (N, C, r, r) on through the generator to size `res` > r."""
+        start, stop = self._split(int(h.shape[-1])), self._split(res)
+        assert stop > start, (h.shape, res)
+        with torch.inference_mode():
+            for m in self.net.main[start:stop]:
+                h = m(h)
+        assert h.shape[-1] == res, h.shape
+        return h
+
     def from_features(self, h: torch.Tensor) -> np.ndarray:
         """Finish the synthesis from feature maps (N, C, res, res): uint8 (N, 64, 64, 3)."""
         with torch.inference_mode():
