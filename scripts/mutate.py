@@ -475,7 +475,7 @@ MUTANTS = [
     Mutant(
         "local-carry-posed-off",
         LOCAL,
-        "hp = self._carried(base[sl], posed[sl], carry[0][0][sl], carry[0][1][sl])",
+        "hp = self._carried(base[sl], posed[sl], carry[0][0][sl], _share(carry[0][1][sl]))",
         "hp = self.g.features(posed[sl], self.res)",
         LOCAL_TESTS,
         "the turned face is rendered without the base face carried into it",
@@ -483,7 +483,7 @@ MUTANTS = [
     Mutant(
         "local-carry-full-off",
         LOCAL,
-        "hf = self._carried(base[sl], full[sl], carry[1][0][sl], carry[1][1][sl])",
+        "hf = self._carried(base[sl], full[sl], carry[1][0][sl], w)",
         "hf = self.g.features(full[sl], self.res)",
         LOCAL_TESTS,
         "inside the eyes and mouth regions the edited face is not carried",
@@ -494,15 +494,24 @@ MUTANTS = [
         "keys = [row.tobytes() for row in latents]",
         "keys = [str(i).encode() for i in range(len(latents))]",
         LOCAL_TESTS,
-        "a closed-loop round that turns further keeps the first round's flow",
+        "a moved latent reuses the landmarks found for another (cached by row, not by latent)",
     ),
     Mutant(
         "local-carry-full-on-posed-flow",
         LOCAL,
-        "carry = (self.carry_grids(posed, masks.carry), self.carry_grids(full, masks.carry))",
-        "carry = (self.carry_grids(posed, masks.carry),) * 2",
+        'on_full = self._grids_of("full", full, masks.carry)',
+        'on_full = self._grids_of("posed", posed, masks.carry)',
         LOCAL_TESTS,
         "the fully edited face is carried along the posed face's flow (its expression pulled back)",
+    ),
+    Mutant(
+        "local-carry-never-frozen",
+        LOCAL,
+        "if flow.freeze and role in flow.first:",
+        "if False:",
+        LOCAL_TESTS,
+        "an editor's closed loop finds the flows again every round (slower, and not the masks' "
+        "rule)",
     ),
     Mutant(
         "flow-backwards",

@@ -163,3 +163,25 @@ def test_carry_brings_the_turned_face_back_towards_its_own(small_run, dcgan):
         assert np.array_equal(r.render(z, posed, full, everywhere), own)
     finally:
         r.close()
+
+
+def test_an_editors_closed_loop_keeps_the_first_flows(dcgan):
+    z = dcgan.sample_latents(2, 41)
+    posed = dcgan.sample_latents(2, 42)
+    moved = dcgan.sample_latents(2, 43)
+    r = LocalRenderer(dcgan, carry=0.5)
+    try:
+        m = r.masks(z, posed, [()] * 2)
+        assert m.carry is not None
+        first = r.render(z, posed, posed, m)
+        m.carry.freeze = True
+        # frozen: a later render of moved latents reuses the first render's grids...
+        frozen = r.render(z, moved, moved, m)
+        m.carry.freeze, m.carry.first = False, {}
+        # ...unfrozen, the moved latents get their own
+        fresh = r.render(z, moved, moved, m)
+        assert not np.array_equal(frozen, fresh)
+        m.carry.first = {}
+        assert np.array_equal(r.render(z, posed, posed, m), first)
+    finally:
+        r.close()

@@ -29,6 +29,16 @@ def test_finds_most_generated_faces(real_images, real_analyses):
     assert np.mean([a.person[128, 128] > 0.5 for a in found]) > 0.9
 
 
+def test_landmarks_alone_are_the_full_analysis_landmarks(analyzer, real_images):
+    for image in real_images[:4]:
+        full = analyzer.analyse_one(image).landmarks
+        alone = analyzer.landmarks_of(image)
+        assert (full is None) == (alone is None)
+        if full is not None:
+            assert np.array_equal(full, alone)
+    assert analyzer.landmarks_of(np.full((64, 64, 3), 128, np.uint8)) is None
+
+
 def test_blank_image_has_no_face(analyzer):
     a = analyzer.analyse_one(np.full((64, 64, 3), 128, np.uint8))
     assert isinstance(a, FaceAnalysis)

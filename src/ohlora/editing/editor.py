@@ -375,7 +375,10 @@ class Editor:
             for i in range(n)
         ]
         posed = latents + self._offset(self._global_steps(steps, groups), groups)
-        return self.local.masks(latents, posed, regions)
+        masks = self.local.masks(latents, posed, regions)
+        if masks.carry is not None:
+            masks.carry.freeze = True  # like the masks, the flows of the first render
+        return masks
 
     def _render(
         self, latents: np.ndarray, steps: np.ndarray, groups: np.ndarray, masks: Any

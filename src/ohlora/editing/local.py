@@ -25,16 +25,16 @@ map (8 px), where the generator lays out who the face is (hair, skin, light, the
 face), and `carry` of that map is replaced by the base face's own map moved into that face's
 geometry along the landmark flow (`ohlora.faces.flow`: where each part of the edited face sat
 in the base face); the later layers then render the blend. The full face's flow follows its
-own landmarks, so an opened mouth or closed eyes are carried as they are, not pulled back.
-Each edited latent is analysed once (a closed-loop round analyses only the latents it moved);
-rows where either face shows no landmarks carry nothing.
+own landmarks, so an opened mouth or closed eyes are carried as they are, not pulled back;
+rows where either face shows no landmarks carry nothing. An editor's closed loop keeps the
+first render's flows (`CarryFlow.freeze`), as it keeps the masks.
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import torch
@@ -89,6 +89,10 @@ class CarryFlow:
     base_landmarks: list[np.ndarray | None]
     image_size: int
     landmarks: dict[bytes, np.ndarray | None] = field(default_factory=dict)
+    # keep the first render's grids for later renders with these masks (an editor's closed
+    # loop: its corrections move a face by a fraction of a cell of the 8 px map)
+    freeze: bool = False
+    first: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
 
 class LocalRenderer:
@@ -125,13 +129,21 @@ class LocalRenderer:
         self._analyzer = None
         self._lock = threading.Lock()  # mediapipe graphs are not thread-safe (the studio)
 
+    def _opened(self) -> Any:  # a FaceAnalyzer, imported lazily (mediapipe loads slowly)
+        """The renderer's face analyser, built on first use (call with the lock held)."""
+        if self._analyzer is None:
+            from ohlora.faces.analysis import FaceAnalyzer
+
+            self._analyzer = FaceAnalyzer(256)
+        return self._analyzer
+
     def _analyse(self, images: np.ndarray) -> list:
         with self._lock:
-            if self._analyzer is None:
-                from ohlora.faces.analysis import FaceAnalyzer
+            return [self._opened().analyse_one(im) for im in images]
 
-                self._analyzer = FaceAnalyzer(256)
-            return [self._analyzer.analyse_one(im) for im in images]
+    def _landmarks(self, images: np.ndarray) -> list[np.ndarray | None]:
+        with self._lock:
+            return [self._opened().landmarks_of(im) for im in images]
 
     def close(self) -> None:
         with self._lock:
@@ -190,9 +202,9 @@ class LocalRenderer:
         keys = [row.tobytes() for row in latents]
         new = sorted({k: i for i, k in enumerate(keys) if k not in flow.landmarks}.values())
         if new:
-            found = self._analyse(self.g.synthesize(latents[new]))
-            for i, a in zip(new, found, strict=True):
-                flow.landmarks[keys[i]] = a.landmarks
+            found = self._landmarks(self.g.synthesize(latents[new]))
+            for i, lm in zip(new, found, strict=True):
+                flow.landmarks[keys[i]] = lm
         grids = np.broadcast_to(identity_grid(r), (n, r, r, 2)).copy()
         weight = np.zeros(n, np.float32)
         for i, k in enumerate(keys):
@@ -202,6 +214,16 @@ class LocalRenderer:
                 weight[i] = self.carry
         return grids, weight
 
+    def _grids_of(
+        self, role: str, latents: np.ndarray, flow: CarryFlow
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """`carry_grids` for the posed or full latents, the first render's when frozen."""
+        if flow.freeze and role in flow.first:
+            return flow.first[role]
+        grids = self.carry_grids(latents, flow)
+        flow.first.setdefault(role, grids)
+        return grids
+
     def render(
         self, base: np.ndarray, posed: np.ndarray, full: np.ndarray, masks: BlendMasks
     ) -> np.ndarray:
@@ -210,7 +232,9 @@ class LocalRenderer:
         assert base.shape == posed.shape == full.shape, (base.shape, posed.shape, full.shape)
         carry = None
         if masks.carry is not None:
-            carry = (self.carry_grids(posed, masks.carry), self.carry_grids(full, masks.carry))
+            on_posed = self._grids_of("posed", posed, masks.carry)
+            on_full = self._grids_of("full", full, masks.carry)
+            carry = (on_posed, on_full)
         out = []
         for lo in range(0, n, BATCH):
             sl = slice(lo, lo + BATCH)

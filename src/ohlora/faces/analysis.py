@@ -139,12 +139,20 @@ class FaceAnalyzer:
         seg = self._selfie.process(img).segmentation_mask
         person = np.clip(np.asarray(seg, np.float32), 0.0, 1.0)
         assert person.shape == (self.size, self.size), person.shape
-        landmarks = None
-        if mesh.multi_face_landmarks:
-            pts = mesh.multi_face_landmarks[0].landmark
-            landmarks = np.array([(p.x, p.y, p.z) for p in pts], np.float32) * self.size
-            assert landmarks.shape == (N_LANDMARKS, 3), landmarks.shape
-        return FaceAnalysis(image=img, landmarks=landmarks, person=person)
+        return FaceAnalysis(image=img, landmarks=self._landmarks(mesh), person=person)
+
+    def landmarks_of(self, image: np.ndarray) -> np.ndarray | None:
+        """The mesh landmarks (478 x 3, pixels of the analysed size) of one uint8 RGB image,
+        or None: `analyse_one` without the person mask, for callers that need only geometry."""
+        return self._landmarks(self._mesh.process(self.prepare(image)))
+
+    def _landmarks(self, mesh: Any) -> np.ndarray | None:
+        if not mesh.multi_face_landmarks:
+            return None
+        pts = mesh.multi_face_landmarks[0].landmark
+        landmarks = np.array([(p.x, p.y, p.z) for p in pts], np.float32) * self.size
+        assert landmarks.shape == (N_LANDMARKS, 3), landmarks.shape
+        return landmarks
 
     def analyse(self, images: np.ndarray) -> list[FaceAnalysis]:
         """Analyse uint8 N x H x W x 3 RGB images, in order."""
