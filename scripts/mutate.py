@@ -475,7 +475,7 @@ MUTANTS = [
     Mutant(
         "local-carry-posed-off",
         LOCAL,
-        "hp = self._carried(base[sl], posed[sl], carry[0][0][sl], _share(carry[0][1][sl]))",
+        "hp = self._carried(base[sl], posed[sl], posed_grids[sl], _share(posed_share[sl]))",
         "hp = self.g.features(posed[sl], self.res)",
         LOCAL_TESTS,
         "the turned face is rendered without the base face carried into it",
@@ -483,7 +483,7 @@ MUTANTS = [
     Mutant(
         "local-carry-full-off",
         LOCAL,
-        "hf = self._carried(base[sl], full[sl], carry[1][0][sl], w)",
+        "hf = self._carried(base[sl], full[sl], full_grids[sl], w)",
         "hf = self.g.features(full[sl], self.res)",
         LOCAL_TESTS,
         "inside the eyes and mouth regions the edited face is not carried",
@@ -499,8 +499,8 @@ MUTANTS = [
     Mutant(
         "local-carry-full-on-posed-flow",
         LOCAL,
-        'on_full = self._grids_of("full", full, masks.carry)',
-        'on_full = self._grids_of("posed", posed, masks.carry)',
+        'full_grids, full_share = self._grids_of("full", full, masks.carry)',
+        'full_grids, full_share = self._grids_of("posed", posed, masks.carry)',
         LOCAL_TESTS,
         "the fully edited face is carried along the posed face's flow (its expression pulled back)",
     ),

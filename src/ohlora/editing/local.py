@@ -83,8 +83,8 @@ class BlendMasks:
 class CarryFlow:
     """What carrying the base faces into edited ones needs: the base faces' landmarks per row
     (None: no face found), the size of the images they were found in, and the landmarks of
-    every edited latent analysed so far (keyed by the latent's bytes: a closed-loop round that
-    moves a latent analyses it again, one that does not reuses them)."""
+    every edited latent analysed so far (keyed by the latent's bytes, so that a latent seen
+    again is not analysed again)."""
 
     base_landmarks: list[np.ndarray | None]
     image_size: int
@@ -230,28 +230,26 @@ class LocalRenderer:
         """uint8 (N, H, W, 3): the blended faces of the latent triples."""
         n = len(base)
         assert base.shape == posed.shape == full.shape, (base.shape, posed.shape, full.shape)
-        carry = None
         if masks.carry is not None:
-            on_posed = self._grids_of("posed", posed, masks.carry)
-            on_full = self._grids_of("full", full, masks.carry)
-            carry = (on_posed, on_full)
+            posed_grids, posed_share = self._grids_of("posed", posed, masks.carry)
+            full_grids, full_share = self._grids_of("full", full, masks.carry)
         out = []
         for lo in range(0, n, BATCH):
             sl = slice(lo, lo + BATCH)
             hb = self.g.features(base[sl], self.res)
             p = torch.from_numpy(masks.person[sl])[:, None]
             m = torch.from_numpy(masks.regions[sl])[:, None]
-            if carry is None:
+            if masks.carry is None:
                 hp = self.g.features(posed[sl], self.res)
                 hf = self.g.features(full[sl], self.res)
             else:
                 # the posed and the fully edited faces, each with the base face's coarse
                 # features carried along the landmark flow into its own geometry
-                hp = self._carried(base[sl], posed[sl], carry[0][0][sl], _share(carry[0][1][sl]))
+                hp = self._carried(base[sl], posed[sl], posed_grids[sl], _share(posed_share[sl]))
                 # inside the asked regions the edit may keep more of its own coarse map
                 inside = F.interpolate(m, size=self.carry_res, mode="area")
-                w = _share(carry[1][1][sl]) * (1 - (1 - self.region_carry) * inside)
-                hf = self._carried(base[sl], full[sl], carry[1][0][sl], w)
+                w = _share(full_share[sl]) * (1 - (1 - self.region_carry) * inside)
+                hf = self._carried(base[sl], full[sl], full_grids[sl], w)
             h = hb + (hp - hb) * p
             h = h + (hf - h) * m
             image = self.g.from_features(h)
