@@ -475,7 +475,7 @@ MUTANTS = [
     Mutant(
         "local-carry-posed-off",
         LOCAL,
-        "hp = self._carried(base[sl], posed[sl], posed_grids[sl], _share(posed_share[sl]))",
+        "hp = self._carried(coarse, posed[sl], posed_grids[sl], _share(posed_share[sl]))",
         "hp = self.g.features(posed[sl], self.res)",
         LOCAL_TESTS,
         "the turned face is rendered without the base face carried into it",
@@ -483,7 +483,7 @@ MUTANTS = [
     Mutant(
         "local-carry-full-off",
         LOCAL,
-        "hf = self._carried(base[sl], full[sl], full_grids[sl], w)",
+        "hf = self._carried(coarse, full[sl], full_grids[sl], w)",
         "hf = self.g.features(full[sl], self.res)",
         LOCAL_TESTS,
         "inside the eyes and mouth regions the edited face is not carried",

@@ -159,7 +159,8 @@ def test_carry_brings_the_turned_face_back_towards_its_own(small_run, dcgan):
         full = posed + 2.5 * mouth
         full_grids, full_weight = r.carry_grids(full, m.carry)
         assert np.abs(full_grids - grids).max() > 0.01
-        own = dcgan.from_features(r._carried(z, full, full_grids, _share(full_weight)))
+        coarse = dcgan.features(z, r.carry_res)
+        own = dcgan.from_features(r._carried(coarse, full, full_grids, _share(full_weight)))
         assert np.array_equal(r.render(z, posed, full, everywhere), own)
     finally:
         r.close()

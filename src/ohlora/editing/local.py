@@ -245,11 +245,12 @@ class LocalRenderer:
             else:
                 # the posed and the fully edited faces, each with the base face's coarse
                 # features carried along the landmark flow into its own geometry
-                hp = self._carried(base[sl], posed[sl], posed_grids[sl], _share(posed_share[sl]))
+                coarse = self.g.features(base[sl], self.carry_res)  # once for both faces
+                hp = self._carried(coarse, posed[sl], posed_grids[sl], _share(posed_share[sl]))
                 # inside the asked regions the edit may keep more of its own coarse map
                 inside = F.interpolate(m, size=self.carry_res, mode="area")
                 w = _share(full_share[sl]) * (1 - (1 - self.region_carry) * inside)
-                hf = self._carried(base[sl], full[sl], full_grids[sl], w)
+                hf = self._carried(coarse, full[sl], full_grids[sl], w)
             h = hb + (hp - hb) * p
             h = h + (hf - h) * m
             image = self.g.from_features(h)
@@ -261,13 +262,14 @@ class LocalRenderer:
         return np.concatenate(out) if out else np.zeros((0, 64, 64, 3), np.uint8)
 
     def _carried(
-        self, base: np.ndarray, latents: np.ndarray, grids: np.ndarray, w: torch.Tensor
+        self, hb: torch.Tensor, latents: np.ndarray, grids: np.ndarray, w: torch.Tensor
     ) -> torch.Tensor:
         """The faces of `latents` at the blend size, with share `w` (N, 1, 1 or r, 1 or r) of
-        their coarse map replaced by their base faces' map resampled through `grids`."""
+        their coarse map replaced by their base faces' coarse map `hb` resampled through
+        `grids`."""
         r = self.carry_res
+        assert hb.shape[-1] == r, hb.shape
         grid = torch.from_numpy(np.asarray(grids, np.float32))
-        hb = self.g.features(base, r)
         warped = F.grid_sample(
             hb, grid, mode="bilinear", padding_mode="border", align_corners=False
         )
