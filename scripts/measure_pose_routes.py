@@ -244,40 +244,17 @@ def _mirror_global(g, run: Path, algorithm: str, pairs: int, u_svm: np.ndarray) 
 
 def _warp_to(base: np.ndarray, posed: np.ndarray, t: int) -> np.ndarray:
     """Each base face warped so that its mesh landmarks land on its posed face's."""
-    import cv2
-    from scipy.interpolate import RBFInterpolator
-
     from ohlora.faces.analysis import FaceAnalyzer
+    from ohlora.faces.flow import warp_image
 
-    yy, xx = np.mgrid[0:64, 0:64].astype(np.float32)
-    grid = np.stack([xx.ravel(), yy.ravel()], 1)
-    ring = np.linspace(-8, 71, 12)
-    border = np.array(
-        [(x, y) for x in ring for y in (-8.0, 71.0)] + [(x, y) for y in ring for x in (-8.0, 71.0)],
-        np.float32,
-    )
     out = posed.copy()
     with FaceAnalyzer(256) as fa:
         for i, b in enumerate(base):
-            lb = fa.analyse_one(b).landmarks
+            lb = fa.landmarks_of(b)
             for j in range(t):
-                lp = fa.analyse_one(posed[i * t + j]).landmarks
-                if lb is None or lp is None:
-                    continue
-                sel = np.arange(0, len(lb), 3)
-                src, dst = lb[sel, :2] / 4, lp[sel, :2] / 4
-                f = RBFInterpolator(
-                    np.concatenate([dst, border]),
-                    np.concatenate([src - dst, np.zeros_like(border)]),
-                    kernel="thin_plate_spline",
-                    smoothing=1.0,
-                )
-                disp = f(grid).reshape(64, 64, 2).astype(np.float32)
-                big = cv2.resize(b, (256, 256), interpolation=cv2.INTER_CUBIC)
-                mx = cv2.resize((xx + disp[..., 0]) * 4 + 1.5, (256, 256))
-                my = cv2.resize((yy + disp[..., 1]) * 4 + 1.5, (256, 256))
-                warped = cv2.remap(big, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
-                out[i * t + j] = cv2.resize(warped, (64, 64), interpolation=cv2.INTER_AREA)
+                lp = fa.landmarks_of(posed[i * t + j])
+                if lb is not None and lp is not None:
+                    out[i * t + j] = warp_image(b, lb, lp, fa.size)
     return out
 
 

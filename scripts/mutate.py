@@ -260,6 +260,22 @@ MUTANTS = [
         "no sha256 is ever compared",
     ),
     Mutant(
+        "weights-fetch-unlocked",
+        WEIGHTS,
+        "fcntl.flock(f, fcntl.LOCK_EX)",
+        "pass",
+        ("tests/test_weights_fetch.py",),
+        "processes that need an entry at once all fetch it (and replace each other's cache)",
+    ),
+    Mutant(
+        "weights-fetch-not-rechecked",
+        WEIGHTS,
+        "            if not is_fetched(name):\n                _fetch(name)",
+        "            _fetch(name)",
+        ("tests/test_weights_fetch.py",),
+        "a caller that waited on the lock fetches the entry again",
+    ),
+    Mutant(
         "weights-converted-unchecked",
         WEIGHTS,
         'if e.converted_sha256 is not None and written["model_sha256"] != e.converted_sha256:',
@@ -528,6 +544,14 @@ MUTANTS = [
         "np.concatenate([dst, border + 1e3]),",
         ("tests/faces/test_flow.py",),
         "the ring that pins the image frame is moved far away: the corners drift",
+    ),
+    Mutant(
+        "flow-warp-image-backwards",
+        FLOW,
+        "grid = torch.from_numpy(landmark_flow(source, target, image_size, h))[None]",
+        "grid = torch.from_numpy(landmark_flow(target, source, image_size, h))[None]",
+        ("tests/faces/test_flow.py",),
+        "the identity reference warps the face the wrong way (away from the edited geometry)",
     ),
     Mutant(
         "edit-local-joint-solve",

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -220,3 +222,20 @@ def test_a_raw_file_with_the_wrong_sha256_is_refused(home, tmp_path, monkeypatch
     _nothing_installed(home, JUDGE)
     with pytest.raises(OhloraError, match="source archive"):
         weights.import_file(JUDGE, _wheel(tampered, b""))  # a wheel is not the archive
+
+
+def test_entries_needed_at_once_are_fetched_once(home, tmp_path, monkeypatch):
+    _tiny(monkeypatch, tmp_path, PAYLOAD)
+    calls = []
+    real_fetch = weights._fetch
+
+    def slow_fetch(name: str) -> Path:
+        calls.append(name)
+        time.sleep(0.3)  # long enough for every other caller to arrive meanwhile
+        return real_fetch(name)
+
+    monkeypatch.setattr(weights, "_fetch", slow_fetch)
+    with ThreadPoolExecutor(4) as pool:
+        folders = list(pool.map(weights.ensure, [TINY] * 4))
+    assert calls == [TINY]  # one fetch; the others waited and found it in the cache
+    assert folders == [weights.cache_dir(TINY)] * 4 and weights.is_fetched(TINY)

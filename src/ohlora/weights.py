@@ -8,6 +8,7 @@ half-written. Cache: `$OHLORA_HOME/weights/<name>/`, default `$XDG_CACHE_HOME/oh
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -17,7 +18,8 @@ import tempfile
 import urllib.error
 import urllib.request
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -157,10 +159,29 @@ def _raw_files(e: WeightsEntry) -> list[str] | None:
 
 
 def ensure(name: str) -> Path:
-    """The cache folder of `name`, fetching and converting it first if it is not there."""
+    """The cache folder of `name`, fetching and converting it first if it is not there.
+
+    Processes that need the same entry at once (test workers, two commands started together,
+    a cluster's workers) fetch it once: the first holds a lock while it fetches, the others
+    wait for it and then find the entry in the cache."""
     if not is_fetched(name):
-        fetch(name)
+        with _fetch_lock(name):
+            if not is_fetched(name):
+                _fetch(name)
     return cache_dir(name)
+
+
+@contextmanager
+def _fetch_lock(name: str) -> Iterator[None]:
+    """An exclusive lock on fetching `name`, held across processes (and threads)."""
+    root = home() / "locks"  # beside the cache: a failed fetch leaves nothing in it
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / f"{name}.lock", "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def _check(path: Path, expected: str | None, what: str, name: str) -> str:
@@ -327,7 +348,14 @@ def _workdir() -> tempfile.TemporaryDirectory[str]:
 
 
 def fetch(name: str) -> Path:
-    """Download, verify, convert and install `name`; returns its cache folder."""
+    """Download, verify, convert and install `name` (again, if it is cached); returns its
+    cache folder."""
+    with _fetch_lock(name):
+        return _fetch(name)
+
+
+def _fetch(name: str) -> Path:
+    """`fetch` with the entry's lock held."""
     e = entry(name)
     with _workdir() as tmp:
         work = Path(tmp)

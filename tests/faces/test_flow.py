@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ohlora.faces.flow import identity_grid, landmark_flow
+from ohlora.faces.flow import identity_grid, landmark_flow, warp_image
 
 SIZE = 256
 
@@ -43,3 +43,17 @@ def test_each_cell_samples_where_its_part_of_the_face_was():
     # the image's corners stay where they are
     assert np.abs(where[0, 0] - cells[0, 0]).max() < 4.0
     assert np.abs(where[-1, -1] - cells[-1, -1]).max() < 4.0
+
+
+def test_a_warped_image_moves_with_its_landmarks():
+    rng = np.random.default_rng(3)
+    image = rng.integers(0, 256, (64, 64, 3), dtype=np.uint8)
+    lm = _face()
+    # the same landmarks: the image comes back as it was
+    assert np.array_equal(warp_image(image, lm, lm, SIZE), image)
+    # the face moved 8 px (2 image pixels) right: the middle of the image follows it
+    moved = lm.copy()
+    moved[:, 0] += 8.0
+    out = warp_image(image, lm, moved, SIZE).astype(int)
+    assert np.abs(out[28:36, 30:38] - image[28:36, 28:36].astype(int)).mean() < 3.0
+    assert np.abs(out[28:36, 30:38] - image[28:36, 30:38].astype(int)).mean() > 30.0

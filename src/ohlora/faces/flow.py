@@ -58,3 +58,20 @@ def landmark_flow(source: np.ndarray, target: np.ndarray, image_size: int, res: 
     grid = (where / s * 2 - 1).reshape(res, res, 2).astype(np.float32)
     assert grid.shape == (res, res, 2)
     return grid
+
+
+def warp_image(
+    image: np.ndarray, source: np.ndarray, target: np.ndarray, image_size: int
+) -> np.ndarray:
+    """`image` (H, W, 3 uint8, the face whose landmarks are `source`) moved so that its
+    landmarks land on `target`'s (both in pixels of images of `image_size`): the same pixels,
+    the target's geometry. A reference for identity: nothing of the face is redrawn."""
+    import torch
+    import torch.nn.functional as F
+
+    h = image.shape[0]
+    assert image.ndim == 3 and image.shape[:2] == (h, h) and image.dtype == np.uint8, image.shape
+    grid = torch.from_numpy(landmark_flow(source, target, image_size, h))[None]
+    pixels = torch.from_numpy(image).permute(2, 0, 1)[None].float()
+    out = F.grid_sample(pixels, grid, mode="bilinear", padding_mode="border", align_corners=False)
+    return out[0].permute(1, 2, 0).round().clamp(0, 255).to(torch.uint8).numpy()
