@@ -35,13 +35,21 @@ def main() -> int:
     )
     ap.add_argument("--run", type=Path, required=True, help="DCGAN run (directions)")
     ap.add_argument("--report", type=Path, required=True, help="an evaluate folder (cases.csv)")
-    ap.add_argument("--cases", type=int, default=12, help="base faces (1..its cases, default 12)")
+    ap.add_argument("--cases", type=int, default=12, help="base faces (1..200, default 12)")
     args = ap.parse_args()
+    if not 1 <= args.cases <= 200:
+        ap.error(f"--cases must lie in 1..200, not {args.cases}")
     table = args.report / "cases.csv"
     if not table.is_file():
         ap.error(f"{table} not found: run `ohlora evaluate --run {args.run} --out {args.report}`")
     with table.open() as f:
-        seeds = [int(r["seed"]) for r in csv.DictReader(f)][: args.cases]
+        rows = list(csv.DictReader(f))
+    try:
+        seeds = [int(r["seed"]) for r in rows][: args.cases]
+    except (KeyError, TypeError, ValueError):
+        ap.error(f"{table} has no seed column of whole numbers: is it an ohlora evaluate report?")
+    if not seeds:
+        ap.error(f"{table} lists no cases")
 
     from ohlora.editing.run_editor import open_editor
     from ohlora.evaluate.protocols import V7
@@ -54,7 +62,7 @@ def main() -> int:
     judge = DlibJudge.for_run(args.run)
     grid = V7.grid()
     pose = editor.properties.index("pose")
-    edit_d, warp_d, turns = [], [], []
+    edit_d, warp_d, turns, lost = [], [], [], 0
     with FaceAnalyzer(256) as fa:
         for seed in seeds:
             latents = np.repeat(editor.base_latents(np.array([seed])), len(grid), 0)
@@ -64,20 +72,28 @@ def main() -> int:
             res = editor.edit(latents, targets, np.repeat(measured, len(grid), 0))
             base = editor.g.synthesize(latents[:1])[0]
             at_base = fa.landmarks_of(base)
-            warped = []
-            for image in res.images:
-                at_edit = fa.landmarks_of(image)
-                ok = at_base is not None and at_edit is not None
-                warped.append(warp_image(base, at_base, at_edit, fa.size) if ok else base)
+            # faces the mesh finds no landmarks in have no geometry to warp into: both rows
+            # leave them out, so that they compare the same edits
+            at_edits = [fa.landmarks_of(image) for image in res.images]
+            kept = [i for i, lm in enumerate(at_edits) if lm is not None and at_base is not None]
+            if not kept:
+                continue
+            warped = np.stack([warp_image(base, at_base, at_edits[i], fa.size) for i in kept])
             own = judge.analyse(base[None]).descriptors[0]
-            edit_d.append(identity_distance(judge.analyse(res.images).descriptors, own))
-            warp_d.append(identity_distance(judge.analyse(np.stack(warped)).descriptors, own))
-            turns.append(np.abs(grid[:, 2] - measured[0, pose]))
+            edit_d.append(identity_distance(judge.analyse(res.images[kept]).descriptors, own))
+            warp_d.append(identity_distance(judge.analyse(warped).descriptors, own))
+            turns.append(np.abs(grid[kept, 2] - measured[0, pose]))
+            lost += len(grid) - len(kept)
     editor.close()
     judge.close()
+    if not turns:
+        ap.error("the mesh found no landmarks in any face: nothing to compare")
     turn = np.concatenate(turns)
     took = time.time() - t0
-    print(f"{len(seeds)} faces x {len(grid)} asked combinations of {table}, {took:.0f} s")
+    print(
+        f"{len(seeds)} faces x {len(grid)} asked combinations of {table}, {took:.0f} s; "
+        f"{lost} edited faces without landmarks left out of both rows"
+    )
     heads = [f"turn {lo:g}-{hi:g} sd" if hi < np.inf else f"turn > {lo:g} sd" for lo, hi in BINS]
     print("| faces | same person | distance | " + " | ".join(heads) + " |")
     print("|---|---|---|" + "---|" * len(BINS))
@@ -94,4 +110,9 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from ohlora.errors import OhloraError
+
+    try:
+        raise SystemExit(main())
+    except OhloraError as e:
+        raise SystemExit(f"measure_identity_floor.py: {e}") from None
