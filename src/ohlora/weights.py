@@ -173,7 +173,8 @@ def ensure(name: str) -> Path:
 
 @contextmanager
 def _fetch_lock(name: str) -> Iterator[None]:
-    """An exclusive lock on fetching `name`, held across processes (and threads)."""
+    """An exclusive lock on writing `name` into the cache (fetch or import), held across
+    processes (and threads)."""
     root = home() / "locks"  # beside the cache: a failed fetch leaves nothing in it
     root.mkdir(parents=True, exist_ok=True)
     with open(root / f"{name}.lock", "a") as f:
@@ -391,7 +392,7 @@ def import_file(name: str, path: Path) -> Path:
     path = Path(path)
     if not path.is_file():
         raise OhloraError(f"{path} is not a file: give the path of the downloaded file")
-    with _workdir() as tmp:
+    with _fetch_lock(name), _workdir() as tmp:  # the cache's other writer: fetch's lock
         work = Path(tmp)
         digests: dict[str, str] = {}
         if e.source == "pypi-sdist":
