@@ -1,6 +1,7 @@
-"""What keeping the person costs in time: the region-local editor, with and without the
-unedited face carried into the turned one, against the calibrated (global) one, all measured
-in one run on the same faces.
+"""What keeping the person costs in time: the region-local editor (the default: the unedited
+face carried into the turned one, each region drawn with its own step; and the same with the
+whole edit shared by the regions, the default before) against the calibrated (global) one,
+all measured in one run on the same faces.
 
 * studio slider render: one face edited open loop to new slider values (the studio's work per
   slider move), p50 / p95 over --renders renders after one warm-up render (the local editor
@@ -25,12 +26,13 @@ import numpy as np
 
 from machine import describe  # benchmarks/machine.py (this script's folder is on sys.path)
 
-# label -> (--method, --carry)
+# label -> (--method, --carry, --region-steps)
 EDITORS = {
-    "calibrated": ("calibrated", 0.0),
-    "local": ("local", 0.0),
-    "local+carry": ("local", 0.5),
+    "calibrated": ("calibrated", 0.0, "own"),
+    "local shared": ("local", 0.5, "shared"),
+    "default": ("local", 0.5, "own"),
 }
+LOCAL = ("local shared", "default")
 
 
 def render_times(run: Path, editor_label: str, renders: int) -> list[float]:
@@ -38,8 +40,9 @@ def render_times(run: Path, editor_label: str, renders: int) -> list[float]:
     from ohlora.editing.params import EditParams
     from ohlora.editing.run_editor import open_editor
 
-    method, carry = EDITORS[editor_label]
-    editor = open_editor(run, EditParams(refine=0, workers=0, method=method, carry=carry))
+    method, carry, steps = EDITORS[editor_label]
+    params = EditParams(refine=0, workers=0, method=method, carry=carry, region_steps=steps)
+    editor = open_editor(run, params)
     try:
         latent = editor.base_latents(np.array([7]))
         base = editor.measure_base(latent)
@@ -62,8 +65,8 @@ def plan_seconds(run: Path, editor_label: str, rows: int, out: Path) -> float:
     from ohlora.evaluate.protocols import V7
 
     grid = V7.grid()
-    method, carry = EDITORS[editor_label]
-    plan = out / f"plan-{method}-{carry}.csv"
+    method, carry, steps = EDITORS[editor_label]
+    plan = out / f"plan-{method}-{carry}-{steps}.csv"
     lines = ["seed,eyes,mouth,pose"]
     for i in range(rows):
         e, m, p = grid[i % len(grid)]
@@ -71,7 +74,7 @@ def plan_seconds(run: Path, editor_label: str, rows: int, out: Path) -> float:
     plan.write_text("\n".join(lines) + "\n")
     t0 = time.perf_counter()
     rc = main(["edit", "--run", str(run), "--plan", str(plan), "--out", str(out / plan.stem),
-               "--method", method, "--carry", str(carry)])  # fmt: skip
+               "--method", method, "--carry", str(carry), "--region-steps", steps])  # fmt: skip
     assert rc == 0, rc
     return time.perf_counter() - t0
 
@@ -89,7 +92,7 @@ def main() -> int:
         q = statistics.quantiles(ts, n=20)
         print(f"studio render, {m:12s}: p50 {1000 * statistics.median(ts):6.1f} ms, "
               f"p95 {1000 * q[18]:6.1f} ms ({len(ts)} renders)")  # fmt: skip
-    for m in ("local", "local+carry"):
+    for m in LOCAL:
         ratio = statistics.median(render[m]) / statistics.median(render["calibrated"])
         print(f"studio render p50, {m} / calibrated: {ratio:.1f}x")
     if args.rows:
@@ -99,7 +102,7 @@ def main() -> int:
             print(
                 f"edit --plan, {args.rows} rows, {m:12s}: {s:6.1f} s ({args.rows / s:.1f} rows/s)"
             )
-        for m in ("local", "local+carry"):
+        for m in LOCAL:
             print(f"edit --plan time, {m} / calibrated: {secs[m] / secs['calibrated']:.2f}x")
     return 0
 

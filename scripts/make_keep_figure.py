@@ -1,7 +1,8 @@
 """docs/images/keep_person.png: one face edited to the same asked combinations by the
 original's rule, the calibrated (global) editor, the region-local editor without the carry
-and the default (region-local, the unedited face carried into the edited one), row by row,
-the unedited face first in every row.
+and with it (both regions showing the whole edit, the default before) and the default
+(region-local, the unedited face carried into the edited one, each region its own step), row
+by row, the unedited face first in every row.
 
 Run: .venv/bin/python scripts/make_keep_figure.py --run runs/n6k [--seed 1000000011]
 """
@@ -36,8 +37,16 @@ def main() -> int:
 
     asked = np.array(ASKED)
     rows = []
-    for method, carry in (("seed", 0.0), ("calibrated", 0.0), ("local", 0.0), ("local", 0.5)):
-        editor = open_editor(args.run, EditParams(method=method, workers=0, carry=carry))
+    editors = (
+        ("seed", 0.0, "shared"),
+        ("calibrated", 0.0, "shared"),
+        ("local", 0.0, "shared"),
+        ("local", 0.5, "shared"),
+        ("local", 0.5, "own"),
+    )
+    for method, carry, steps in editors:
+        params = EditParams(method=method, workers=0, carry=carry, region_steps=steps)
+        editor = open_editor(args.run, params)
         try:
             z = editor.base_latents(np.array([args.seed]))
             lat = np.repeat(z, len(asked), 0)

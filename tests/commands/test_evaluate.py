@@ -38,6 +38,7 @@ def test_evaluate_writes_the_report(small_run, tmp_path):
     assert 0 <= pop["diversity_detected"] <= 2
     assert "faces found" in res.stdout
     assert report["context"]["method"] == "local"  # the default editor of the DCGAN
+    assert report["context"]["region steps"] == "own"
     rows = list(csv.DictReader((out / "cases.csv").open()))
     assert len(rows) == 2 and float(rows[0]["identity_distance"]) > 0
     md = (out / "report.md").read_text()

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
 from ohlora.editing.editor import Editor
 from ohlora.editing.local import BlendMasks, CarryFlow, LocalRenderer, _share, supports_local
+from ohlora.errors import OhloraError
 from ohlora.vectorfind.directions import load_directions
 
 
@@ -28,6 +30,31 @@ def test_blend_limits_are_the_three_faces(dcgan):
     mixed = r.render(base, posed, full, _masks(3, 0.5, 1))
     assert not np.array_equal(mixed, dcgan.synthesize(posed))
     assert supports_local(dcgan, "z") and not supports_local(dcgan, "w")
+
+
+def test_each_region_shows_its_own_latent_and_faceless_rows_the_full_edit(dcgan):
+    base, posed, full, eyes, mouth = (dcgan.sample_latents(3, s) for s in (1, 2, 3, 4, 5))
+    r = LocalRenderer(dcgan)
+    top = np.zeros((3, 16, 16), np.float32)
+    top[:, :8] = 1.0
+    m = _masks(3, 1, 1)
+    m.parts = {"eyes": top, "mouth": 1.0 - top}
+    got = r.render(base, posed, full, m, {"eyes": eyes, "mouth": mouth})
+    # the eyes' latent where the eyes' mask is, the mouth's where the mouth's is: at 16 px
+    # the halves are exactly the features of each (the later layers blur the seam)
+    he, hm = dcgan.features(eyes, 16), dcgan.features(mouth, 16)
+    halves = dcgan.from_features(torch.cat([he[..., :8, :], hm[..., 8:, :]], 2))
+    assert np.abs(got.astype(int) - halves).max() <= 1  # float rounding of the blend
+    assert not np.array_equal(got, dcgan.synthesize(full))
+    # a row where no face was found shows the full edit inside `regions` (its parts are 0)
+    m.found[1] = False
+    m.parts = {"eyes": top * (np.arange(3) != 1)[:, None, None], "mouth": m.parts["mouth"]}
+    m.parts["mouth"][1] = 0.0
+    lost = r.render(base, posed, full, m, {"eyes": eyes, "mouth": mouth})
+    assert np.abs(lost[1].astype(int) - dcgan.synthesize(full[1:2])[0]).max() <= 1
+    assert np.array_equal(lost[[0, 2]], got[[0, 2]])
+    with pytest.raises(OhloraError, match="own or shared"):
+        LocalRenderer(dcgan, region_steps="apart")
 
 
 def _change(a: np.ndarray, b: np.ndarray, rows: slice, cols: slice = slice(None)) -> float:
@@ -58,6 +85,43 @@ def test_eyes_edit_leaves_the_mouth_and_mouth_edit_the_eyes(editors, dcgan):
         assert _change(loc, base, near, centre) > 0.5 * _change(glob, base, near, centre), prop
         # ...the far half of the face far less with the local edit
         assert _change(loc, base, far) < 0.35 * _change(glob, base, far), prop
+
+
+@pytest.mark.slow
+def test_an_asked_region_shows_the_posed_latent_plus_its_own_step(editors, dcgan, monkeypatch):
+    local, _ = editors
+    seen: dict = {}
+    render = local.local.render
+
+    def spy(base, posed, full, masks, parts=None):
+        seen.update(posed=posed, full=full, masks=masks, parts=parts)
+        return render(base, posed, full, masks, parts)
+
+    monkeypatch.setattr(local.local, "render", spy)
+    z = dcgan.sample_latents(4, 17)
+    asks = {"eyes": np.array([1.2, np.nan, 1.2, -1.2]), "mouth": np.array([1.5, 1.5, np.nan, -1])}
+    res = local.edit(z, {**asks, "pose": np.full(4, -1.0)})
+    s = local.d.sets["all"]
+    parts, masks = seen["parts"], seen["masks"]
+    assert set(parts) == set(masks.parts) == {"eyes", "mouth"}
+    # each region's latent: the posed latent plus that region's own step, nothing of the other
+    for region in ("eyes", "mouth"):
+        j = s.names.index(region)
+        own = res.steps[:, j : j + 1] * s.vectors[j][None, :]
+        np.testing.assert_allclose(parts[region] - seen["posed"], own, atol=1e-5)
+        assert np.abs(own[np.isfinite(asks[region])]).max() > 0.1
+        # a row that does not ask the region shows none of it
+        assert np.all(masks.parts[region][~np.isfinite(asks[region])] == 0)
+    # each region's own mask, their union the regions' mask (row 0 asks both)
+    assert np.abs(masks.parts["eyes"][0] - masks.parts["mouth"][0]).max() > 0.5
+    np.testing.assert_allclose(
+        masks.regions[0], np.maximum(masks.parts["eyes"][0], masks.parts["mouth"][0])
+    )
+    # the full edit holds both steps, and it is what "shared" shows in every region
+    assert np.abs(seen["full"] - parts["eyes"]).max() > 0.1
+    monkeypatch.setattr(local.local, "region_steps", "shared")
+    local.edit(z, asks)
+    assert seen["parts"] is None
 
 
 @pytest.mark.slow

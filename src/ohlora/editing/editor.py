@@ -20,7 +20,8 @@ standard deviation changes the person, so a virtual human may prefer a smaller t
 `method="local"` renders every edit region by region (`ohlora.editing.local`): the eyes and
 mouth steps show only inside soft masks of those regions, the global part of the step (pose,
 and the directions that hold the unasked properties) everywhere on the person, and the
-background stays the base face's. Its steps are solved in two stages (`_solve_local`), with
+background stays the base face's; each region shows the posed latent plus its own step alone
+(`LocalRenderer.region_steps`). Its steps are solved in two stages (`_solve_local`), with
 each local direction's response calibrated on the blended faces (`local_gains`); the closed
 loop measures the blended faces.
 """
@@ -345,12 +346,17 @@ class Editor:
             images[better], measured[better] = cand_images[better], cand_measured[better]
         return EditResult(edited, images, steps, groups, base_measured, measured)
 
-    def _global_steps(self, steps: np.ndarray, groups: np.ndarray) -> np.ndarray:
-        """The steps without their region-local columns (the eyes and mouth directions)."""
+    def _global_steps(
+        self, steps: np.ndarray, groups: np.ndarray, but: str | None = None
+    ) -> np.ndarray:
+        """The steps without their region-local columns (the eyes and mouth directions), all
+        of them or all `but` the one whose region is named."""
         out = steps.copy()
         for g in np.unique(groups):
             names = self.d.sets[str(g)].names
-            cols = [j for j, nm in enumerate(names) if nm in LOCAL_REGIONS]
+            cols = [
+                j for j, nm in enumerate(names) if nm in LOCAL_REGIONS and LOCAL_REGIONS[nm] != but
+            ]
             out[np.ix_(groups == g, cols)] = 0.0
         return out
 
@@ -388,7 +394,13 @@ class Editor:
         if self.local is None:
             return edited, self.g.synthesize(edited, self.d.space)
         posed = latents + self._offset(self._global_steps(steps, groups), groups)
-        return edited, self.local.render(latents, posed, edited, masks)
+        parts = None
+        if self.local.region_steps == "own":
+            parts = {
+                region: latents + self._offset(self._global_steps(steps, groups, region), groups)
+                for region in masks.parts
+            }
+        return edited, self.local.render(latents, posed, edited, masks, parts)
 
     def _edit_as_seed(self, latents: np.ndarray, targets: dict[str, np.ndarray]) -> EditResult:
         """The original's rule (VectorFind-v7 test): add each asked value times the unit

@@ -13,9 +13,14 @@ intermediate feature map (res x res, 16 by default, as in "Editing in Style", Co
 The features are blended, then the rest of the generator finishes the image:
 `h = lerp(lerp(base, posed, person), full, regions)`, where `regions` is the soft mask of the
 eyes and / or mouth (only those asked) found by mediapipe on the posed face, and `person` is
-the union of the base and posed faces' person masks. The finished image is composited once
-more with the same person mask at full size, so that outside it the background is the base
-face's by construction (the later layers would otherwise spread the edit a few pixels out).
+the union of the base and posed faces' person masks. With `region_steps="own"` (the default)
+each region shows a latent of its own instead of `full`: the posed latent plus that region's
+step alone (`parts`), blended inside that region's mask, so the eyes are not drawn from a
+latent moved along the mouth's direction too, nor the mouth from one moved along the eyes'
+(every step in the latent moves the whole face, and each adds its own drift of the person).
+The finished image is composited once more with the same person mask at full size, so that
+outside it the background is the base face's by construction (the later layers would
+otherwise spread the edit a few pixels out).
 Where the posed face shows no face to mediapipe (nor the base face), the row falls back to
 the full edit (`regions` = 1).
 
@@ -26,8 +31,10 @@ face), and `carry` of that map is replaced by the base face's own map moved into
 geometry along the landmark flow (`ohlora.faces.flow`: where each part of the edited face sat
 in the base face); the later layers then render the blend. The full face's flow follows its
 own landmarks, so an opened mouth or closed eyes are carried as they are, not pulled back;
-rows where either face shows no landmarks carry nothing. An editor's closed loop keeps the
-first render's flows (`CarryFlow.freeze`), as it keeps the masks.
+rows where either face shows no landmarks carry nothing. The regions' own latents are carried
+along the full face's flow (their faces differ from it only inside the other regions, which
+they do not show), so they cost no face analysis of their own. An editor's closed loop keeps
+the first render's flows (`CarryFlow.freeze`), as it keeps the masks.
 """
 
 from __future__ import annotations
@@ -44,8 +51,9 @@ from ohlora.errors import OhloraError
 from ohlora.faces.flow import identity_grid, landmark_flow
 from ohlora.faces.regions import RegionShape, person_mask, region_mask
 
-BATCH = 64  # rows rendered at once (three feature stacks of this many rows in memory)
+BATCH = 64  # rows rendered at once (up to five feature stacks of this many rows in memory)
 CARRY_RES = 8  # the coarse map into which the base face is carried (see `LocalRenderer`)
+REGION_STEPS = ("own", "shared")  # each region shows its own step / the whole edit
 
 
 class FeatureGenerator(Protocol):
@@ -70,13 +78,16 @@ def supports_local(generator: object, space: str) -> bool:
 @dataclass
 class BlendMasks:
     """Per-row masks: regions (N, res, res) and person (N, res, res) at the blend size, person
-    (N, H, W) at the image size, and whether mediapipe found the posed face's regions (N,)."""
+    (N, H, W) at the image size, and whether mediapipe found the posed face's regions (N,).
+    `parts` holds each asked region's own mask (N, res, res), zero on the rows that do not ask
+    it or where no face was found (those show the full edit inside `regions`)."""
 
     regions: np.ndarray
     person: np.ndarray
     found: np.ndarray
     person_image: np.ndarray | None = None
     carry: CarryFlow | None = None
+    parts: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 @dataclass
@@ -107,6 +118,7 @@ class LocalRenderer:
         carry: float = 0.0,
         carry_res: int = CARRY_RES,
         region_carry: float = 1.0,
+        region_steps: str = "own",
     ) -> None:
         if not supports_local(generator, "z"):
             raise OhloraError(
@@ -117,6 +129,10 @@ class LocalRenderer:
             raise OhloraError(f"carry must lie in 0..1 (exclusive), not {carry}: try 0.5")
         if not 0.0 <= region_carry <= 1.0:
             raise OhloraError(f"region carry must lie in 0..1, not {region_carry}: try 1")
+        if region_steps not in REGION_STEPS:
+            raise OhloraError(
+                f"unknown region steps {region_steps!r}: use {' or '.join(REGION_STEPS)}"
+            )
         if carry and not carry_res < res:
             raise OhloraError(f"the carry map ({carry_res} px) must be coarser than {res} px")
         self.g = generator
@@ -126,6 +142,7 @@ class LocalRenderer:
         self.carry = float(carry)
         self.carry_res = int(carry_res)
         self.region_carry = float(region_carry)
+        self.region_steps = region_steps
         self._analyzer = None
         self._lock = threading.Lock()  # mediapipe graphs are not thread-safe (the studio)
 
@@ -171,6 +188,8 @@ class LocalRenderer:
         person = np.ones((n, r, r), np.float32)
         person_image = np.ones((n, size, size), np.float32)
         found = np.zeros(n, bool)
+        names = sorted({nm for row in regions for nm in row})
+        parts = {nm: np.zeros((n, r, r), np.float32) for nm in names}
         for i in range(n):
             a_base, a_posed = analyses[inverse[i]], analyses[inverse[n + i]]
             if self.keep_background:
@@ -180,18 +199,22 @@ class LocalRenderer:
                 out_regions[i] = 0.0
                 found[i] = True
                 continue
-            m = region_mask(a_posed, regions[i], r, self.shape)
-            if m is None:
-                m = region_mask(a_base, regions[i], r, self.shape)
-            if m is not None:
-                out_regions[i], found[i] = m, True
+            face = a_posed if a_posed.landmarks is not None else a_base
+            if face.landmarks is None:
+                continue  # no face in either: the full edit everywhere (`regions` = 1)
+            for nm in regions[i]:
+                one = region_mask(face, (nm,), r, self.shape)
+                assert one is not None
+                parts[nm][i] = one
+            out_regions[i] = np.max([parts[nm][i] for nm in regions[i]], axis=0)
+            found[i] = True
         carry = None
         if self.carry:
             size = analyses[0].size if analyses else 256
             carry = CarryFlow([analyses[inverse[i]].landmarks for i in range(n)], size)
             for i in range(n):
                 carry.landmarks[posed[i].tobytes()] = analyses[inverse[n + i]].landmarks
-        return BlendMasks(out_regions, person, found, person_image, carry)
+        return BlendMasks(out_regions, person, found, person_image, carry, parts)
 
     def carry_grids(self, latents: np.ndarray, flow: CarryFlow) -> tuple[np.ndarray, np.ndarray]:
         """Sampling grids (N, r, r, 2) from each row's base face into the geometry of its
@@ -225,11 +248,24 @@ class LocalRenderer:
         return grids
 
     def render(
-        self, base: np.ndarray, posed: np.ndarray, full: np.ndarray, masks: BlendMasks
+        self,
+        base: np.ndarray,
+        posed: np.ndarray,
+        full: np.ndarray,
+        masks: BlendMasks,
+        parts: dict[str, np.ndarray] | None = None,
     ) -> np.ndarray:
-        """uint8 (N, H, W, 3): the blended faces of the latent triples."""
+        """uint8 (N, H, W, 3): the blended faces of the latent triples. `parts` {region:
+        latents (N, ...)} gives each region of `masks.parts` a latent of its own (the posed
+        latent plus that region's step); without it every region shows `full`."""
         n = len(base)
         assert base.shape == posed.shape == full.shape, (base.shape, posed.shape, full.shape)
+        parts = parts or {}
+        for nm, lat in parts.items():
+            assert nm in masks.parts and lat.shape == full.shape, (nm, lat.shape, full.shape)
+        # rows whose regions show the full edit: all of them without parts, else those
+        # where no face was found (their `regions` mask is 1)
+        whole = masks.regions * (~masks.found[:, None, None] if parts else 1.0)
         if masks.carry is not None:
             posed_grids, posed_share = self._grids_of("posed", posed, masks.carry)
             full_grids, full_share = self._grids_of("full", full, masks.carry)
@@ -238,21 +274,31 @@ class LocalRenderer:
             sl = slice(lo, lo + BATCH)
             hb = self.g.features(base[sl], self.res)
             p = torch.from_numpy(masks.person[sl])[:, None]
-            m = torch.from_numpy(masks.regions[sl])[:, None]
+            coarse = None
             if masks.carry is None:
                 hp = self.g.features(posed[sl], self.res)
-                hf = self.g.features(full[sl], self.res)
             else:
-                # the posed and the fully edited faces, each with the base face's coarse
-                # features carried along the landmark flow into its own geometry
-                coarse = self.g.features(base[sl], self.carry_res)  # once for both faces
+                # the posed and the edited faces, each with the base face's coarse features
+                # carried along the landmark flow into its own geometry
+                coarse = self.g.features(base[sl], self.carry_res)  # once for every face
                 hp = self._carried(coarse, posed[sl], posed_grids[sl], _share(posed_share[sl]))
-                # inside the asked regions the edit may keep more of its own coarse map
-                inside = F.interpolate(m, size=self.carry_res, mode="area")
-                w = _share(full_share[sl]) * (1 - (1 - self.region_carry) * inside)
-                hf = self._carried(coarse, full[sl], full_grids[sl], w)
             h = hb + (hp - hb) * p
-            h = h + (hf - h) * m
+            shown = [(full[sl], torch.from_numpy(np.asarray(whole[sl], np.float32))[:, None])]
+            shown += [
+                (lat[sl], torch.from_numpy(masks.parts[nm][sl])[:, None])
+                for nm, lat in parts.items()
+            ]
+            for latents, m in shown:
+                if not m.any():
+                    continue
+                if coarse is None:
+                    hf = self.g.features(latents, self.res)
+                else:
+                    # inside the asked regions the edit may keep more of its own coarse map
+                    inside = F.interpolate(m, size=self.carry_res, mode="area")
+                    w = _share(full_share[sl]) * (1 - (1 - self.region_carry) * inside)
+                    hf = self._carried(coarse, latents, full_grids[sl], w)
+                h = h + (hf - h) * m
             image = self.g.from_features(h)
             if masks.person_image is not None:
                 keep = masks.person_image[sl, :, :, None]

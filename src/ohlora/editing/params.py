@@ -2,7 +2,7 @@
 
 Fields carry the command-line names of `ohlora edit` / `ohlora evaluate` (`--directions`,
 `--refine`, `--views`, `--method`, `--workers`, `--max-turn`, `--carry`,
-`--region-carry`).
+`--region-carry`, `--region-steps`).
 """
 
 from __future__ import annotations
@@ -36,3 +36,7 @@ class EditParams:
     # how much of that carry applies inside the asked eyes / mouth regions (1: as elsewhere,
     # the most identity kept; 0: none, the regions show the edit's own map, the most obedience)
     region_carry: float = DEFAULT_REGION_CARRY
+    # what each asked region shows: "own", the posed latent plus that region's step alone (the
+    # eyes not drawn from a latent moved along the mouth's direction too); "shared", the whole
+    # edit in every region (the default before)
+    region_steps: str = "own"

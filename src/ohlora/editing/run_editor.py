@@ -30,5 +30,10 @@ def open_editor(run: Path, params: EditParams | None = None) -> Editor:
     limits = {"pose": p.max_turn} if p.max_turn is not None else None
     local = None
     if method == "local":
-        local = LocalRenderer(g, carry=p.carry, region_carry=p.region_carry)  # type: ignore[arg-type]
+        local = LocalRenderer(
+            g,  # type: ignore[arg-type]
+            carry=p.carry,
+            region_carry=p.region_carry,
+            region_steps=p.region_steps,
+        )
     return Editor(g, d, meter=meter, refine=p.refine, method=method, local=local, max_change=limits)

@@ -87,6 +87,7 @@ def evaluate_run(
         "max turn": p.edit.max_turn,
         "carry": editor.local.carry if editor.local is not None else 0.0,
         "region carry": editor.local.region_carry if editor.local is not None else 0.0,
+        "region steps": editor.local.region_steps if editor.local is not None else "",
         "views (edit)": editor.meter.views if editor.meter is not None else 0,
         "judge": p.judge,
         "second judge": p.second_judge,
