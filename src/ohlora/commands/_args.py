@@ -217,7 +217,12 @@ def add_max_turn_arg(p: argparse.ArgumentParser) -> None:
 def add_carry_arg(p: argparse.ArgumentParser) -> None:
     """--carry, --region-carry and --region-steps: how much of the unedited face a
     region-local edit carries into the edited one, and what its regions show."""
-    from ohlora.editing.params import DEFAULT_CARRY, DEFAULT_REGION_CARRY
+    from ohlora.editing.params import (
+        DEFAULT_CARRY,
+        DEFAULT_REGION_CARRY,
+        DEFAULT_REGION_STEPS,
+        REGION_STEPS,
+    )
 
     p.add_argument(
         "--carry",
@@ -240,11 +245,11 @@ def add_carry_arg(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--region-steps",
-        choices=("own", "shared"),
-        default="own",
+        choices=REGION_STEPS,
+        default=DEFAULT_REGION_STEPS,
         help="what each asked region shows: own = the turned face plus that region's step "
-        "alone (default; keeps more of the person), shared = the whole edit in the eyes and "
-        "the mouth alike (the default before)",
+        "alone (keeps more of the person), shared = the whole edit in the eyes and the mouth "
+        f"alike (the default before); default {DEFAULT_REGION_STEPS}",
     )
 
 

@@ -47,13 +47,13 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from ohlora.editing.params import DEFAULT_REGION_STEPS, REGION_STEPS
 from ohlora.errors import OhloraError
 from ohlora.faces.flow import identity_grid, landmark_flow
 from ohlora.faces.regions import RegionShape, person_mask, region_mask
 
 BATCH = 64  # rows rendered at once (up to five feature stacks of this many rows in memory)
 CARRY_RES = 8  # the coarse map into which the base face is carried (see `LocalRenderer`)
-REGION_STEPS = ("own", "shared")  # each region shows its own step / the whole edit
 
 
 class FeatureGenerator(Protocol):
@@ -118,7 +118,7 @@ class LocalRenderer:
         carry: float = 0.0,
         carry_res: int = CARRY_RES,
         region_carry: float = 1.0,
-        region_steps: str = "own",
+        region_steps: str = DEFAULT_REGION_STEPS,
     ) -> None:
         if not supports_local(generator, "z"):
             raise OhloraError(

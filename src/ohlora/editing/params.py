@@ -12,6 +12,8 @@ from pathlib import Path
 
 DEFAULT_CARRY = 0.5  # measured in the README ("Keeping the person")
 DEFAULT_REGION_CARRY = 0.5
+REGION_STEPS = ("own", "shared")  # what each asked region shows (see `region_steps` below)
+DEFAULT_REGION_STEPS = "own"
 
 
 @dataclass(frozen=True)
@@ -39,4 +41,4 @@ class EditParams:
     # what each asked region shows: "own", the posed latent plus that region's step alone (the
     # eyes not drawn from a latent moved along the mouth's direction too); "shared", the whole
     # edit in every region (the default before)
-    region_steps: str = "own"
+    region_steps: str = DEFAULT_REGION_STEPS
