@@ -53,6 +53,7 @@ KEEPING = "ohlora/evaluate/keeping.py"
 DLIB = "ohlora/scorers/dlib/analysis.py"
 REGIONS = "ohlora/faces/regions.py"
 FLOW = "ohlora/faces/flow.py"
+GAIN_CACHE = "ohlora/editing/gain_cache.py"
 
 EDITOR_TESTS = ("tests/editing/test_editor.py",)
 FT_LOOP_TESTS = ("tests/finetune/test_loop.py",)
@@ -63,6 +64,7 @@ LOCAL_TESTS = ("tests/editing/test_local.py",)
 KEEPING_TESTS = ("tests/evaluate/test_keeping.py",)
 DLIB_TESTS = ("tests/scorers/dlib/test_analysis.py",)
 REGIONS_TESTS = ("tests/faces/test_regions.py",)
+GAIN_CACHE_TESTS = ("tests/editing/test_gain_cache.py",)
 # fast store tests first: -x stops at the first failure, so a caught mutant costs little
 STORE_TESTS = (
     "tests/store/test_samples.py",
@@ -680,6 +682,46 @@ MUTANTS = [
         "pose = (np.linalg.norm(nose - right) - np.linalg.norm(nose - left)) / np.linalg.norm(",
         DLIB_TESTS,
         "the judge's pose reading has the wrong sign",
+    ),
+    Mutant(
+        "gains-key-no-renderer",
+        GAIN_CACHE,
+        '"region_carry": renderer.region_carry,',
+        "",
+        GAIN_CACHE_TESTS,
+        "gains calibrated with another region carry are served from the cache",
+    ),
+    Mutant(
+        "gains-key-no-fingerprint",
+        GAIN_CACHE,
+        "for a in (s.vectors, s.response_b, s.response_c, images):",
+        "for a in (s.vectors, s.response_b, s.response_c):",
+        GAIN_CACHE_TESTS,
+        "a change of code or weights that no setting names serves stale gains",
+    ),
+    Mutant(
+        "gains-load-any-key",
+        GAIN_CACHE,
+        'if data.get("format") != FORMAT or data.get("key") != key:',
+        'if data.get("format") != FORMAT:',
+        GAIN_CACHE_TESTS,
+        "a cache file is trusted whatever key it was written for",
+    ),
+    Mutant(
+        "gains-never-read",
+        EDITOR,
+        "cached = load_gains(key)",
+        "cached = None",
+        GAIN_CACHE_TESTS,
+        "every editor calibrates again, as before the cache",
+    ),
+    Mutant(
+        "gains-never-stored",
+        EDITOR,
+        "store_gains(key, self._gains)",
+        "pass",
+        GAIN_CACHE_TESTS,
+        "calibrated gains are not written for the next editor",
     ),
 ]
 

@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from ohlora.editing.gain_cache import gains_key, load_gains, store_gains
 from ohlora.editing.local import LocalRenderer
 from ohlora.editing.params import DEFAULT_CARRY, DEFAULT_REGION_CARRY
 from ohlora.errors import OhloraError
@@ -211,30 +212,63 @@ class Editor:
         """How much of its global response each local direction keeps when it shows only in
         its region (measured once, on `GAIN_FACES` faces, with the editor's meter; 1 without a
         meter). A local step misses what the global one changes outside the region (the jaw
-        below an opening mouth), so without this the open loop falls short of its targets."""
+        below an opening mouth), so without this the open loop falls short of its targets.
+        Kept on disk (`ohlora.editing.gain_cache`): the next editor over the same generator,
+        directions, renderer and meter reads them instead of calibrating again."""
         if self._gains is not None:
             return self._gains
-        self._gains = {}
         if self.meter is None or self.local is None:
+            self._gains = {}
             return self._gains
         s = self.d.sets["all"]
+        local = [(j, nm) for j, nm in enumerate(s.names) if nm in LOCAL_REGIONS]
+        if not local:
+            self._gains = {}
+            return self._gains
         z = self.g.latents_for_seeds(range(GAIN_SEED, GAIN_SEED + GAIN_FACES))
+        key = gains_key(
+            self.g,
+            self.d,
+            self.local,
+            self.meter,
+            {"faces": GAIN_FACES, "seed": GAIN_SEED, "step": GAIN_STEP},
+            self._gain_fingerprint(z[:1], *local[0]),
+        )
+        cached = load_gains(key)
+        if cached is not None:
+            self._gains = cached
+            return cached
+        self._gains = {}
         slopes = s.slopes()
-        for j, name in enumerate(s.names):
-            if name not in LOCAL_REGIONS:
-                continue
-            region = [(LOCAL_REGIONS[name],)] * GAIN_FACES
-            masks = self.local.masks(z, z, region)
-            step = GAIN_STEP * s.vectors[j][None, :].astype(np.float32)
-            up = self.local.render(z, z, z + step, masks)
-            down = self.local.render(z, z, z - step, masks)
+        for j, name in local:
+            up, down = self._blended_steps(z, j, name, (GAIN_STEP, -GAIN_STEP))
             q = self.properties.index(name)
             m = self.meter.measure(np.concatenate([up, down]))[:, q]
             change = (m[:GAIN_FACES] - m[GAIN_FACES:]) / (2 * GAIN_STEP)
             own = slopes[q, j]
             if np.isfinite(change).sum() >= GAIN_FACES // 2 and abs(own) > 1e-6:
                 self._gains[name] = float(np.clip(np.nanmedian(change) / own, 0.2, 1.5))
+        store_gains(key, self._gains)
         return self._gains
+
+    def _blended_steps(
+        self, z: np.ndarray, j: int, name: str, sizes: tuple[float, ...]
+    ) -> list[np.ndarray]:
+        """Faces `z` with a step of each size along local direction `j`, shown only in its
+        region (the masks found once for all sizes)."""
+        assert self.local is not None
+        masks = self.local.masks(z, z, [(LOCAL_REGIONS[name],)] * len(z))
+        unit = self.d.sets["all"].vectors[j][None, :].astype(np.float32)
+        return [self.local.render(z, z, z + size * unit, masks) for size in sizes]
+
+    def _gain_fingerprint(self, z: np.ndarray, j: int, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """What the gains' cache key hashes besides settings: one face, plain and with a
+        blended step, and the meter's reading of both (the code and weights behind them)."""
+        assert self.meter is not None
+        images = np.concatenate(
+            [self.g.synthesize(z), *self._blended_steps(z, j, name, (GAIN_STEP,))]
+        )
+        return images, self.meter.measure(images)
 
     def _bound(self, steps: np.ndarray, groups: np.ndarray, base_flat: np.ndarray) -> None:
         """Clip steps in place: |step| <= max_step, and the coordinate along each direction
