@@ -65,6 +65,8 @@ KEEPING_TESTS = ("tests/evaluate/test_keeping.py",)
 DLIB_TESTS = ("tests/scorers/dlib/test_analysis.py",)
 REGIONS_TESTS = ("tests/faces/test_regions.py",)
 GAIN_CACHE_TESTS = ("tests/editing/test_gain_cache.py",)
+RUN_EDITOR = "ohlora/editing/run_editor.py"
+RUN_EDITOR_TESTS = ("tests/editing/test_run_editor.py",)
 # fast store tests first: -x stops at the first failure, so a caught mutant costs little
 STORE_TESTS = (
     "tests/store/test_samples.py",
@@ -722,6 +724,38 @@ MUTANTS = [
         "pass",
         GAIN_CACHE_TESTS,
         "calibrated gains are not written for the next editor",
+    ),
+    Mutant(
+        "edit-soft-ignored",
+        EDITOR,
+        "desired[:, j] = current[:, j] + soft * np.tanh((desired[:, j] - current[:, j]) / soft)",
+        "pass",
+        EDITOR_TESTS,
+        "the soft turn limit never eases a turn off",
+    ),
+    Mutant(
+        "edit-soft-hard",
+        EDITOR,
+        "desired[:, j] = current[:, j] + soft * np.tanh((desired[:, j] - current[:, j]) / soft)",
+        "desired[:, j] = np.clip(desired[:, j], current[:, j] - soft, current[:, j] + soft)",
+        EDITOR_TESTS,
+        "the soft turn limit cuts turns off instead of easing them (asks beyond it all alike)",
+    ),
+    Mutant(
+        "run-editor-soft-dropped",
+        RUN_EDITOR,
+        'soft = {"pose": p.soft_turn} if p.soft_turn and method != "seed" else None',
+        "soft = None",
+        RUN_EDITOR_TESTS,
+        "--soft-turn never reaches the editor",
+    ),
+    Mutant(
+        "run-editor-soft-for-seed",
+        RUN_EDITOR,
+        'soft = {"pose": p.soft_turn} if p.soft_turn and method != "seed" else None',
+        'soft = {"pose": p.soft_turn} if p.soft_turn else None',
+        RUN_EDITOR_TESTS,
+        "the original's rule is eased too (it refuses: every --method seed run fails)",
     ),
 ]
 

@@ -321,6 +321,27 @@ def test_max_change_stops_the_pose_at_the_limit_from_the_base_face(planted):
     assert np.abs(meter.measure(free.images)[:, 2] - before).mean() > 1.6  # unlimited: further
 
 
+def test_soft_change_eases_large_moves_off_and_keeps_their_order(planted):
+    gen, d, _ = planted
+    meter = _meter()
+    z = gen.sample_latents(30, 10_600)
+    before = meter.measure(gen.synthesize(z))[:, 2]
+    side = np.where(np.arange(30) % 2, 1.0, -1.0)
+    eased = Editor(gen, d, meter=meter, refine=2, soft_change={"pose": 1.5})
+    moved = {}
+    for turn in (0.3, 1.5, 2.5):
+        pose = meter.measure(eased.edit(z, {"pose": before + side * turn}).images)[:, 2]
+        moved[turn] = (pose - before) * side  # how far each face turned the asked way
+    # small turns as asked, large ones to 1.5 tanh(turn / 1.5): 0.30, 1.14, 1.40
+    for turn, got in moved.items():
+        assert np.median(got) == pytest.approx(1.5 * np.tanh(turn / 1.5), abs=0.05), (turn, got)
+    assert (moved[2.5] > moved[1.5]).mean() > 0.9  # a face asked further turns further
+    # an edit that does not ask the pose is the same edit with or without it
+    eyes = {"eyes": meter.measure(gen.synthesize(z))[:, 0] + 1.0}
+    free = Editor(gen, d, meter=meter, refine=2)
+    assert np.array_equal(eased.edit(z, eyes).images, free.edit(z, eyes).images)
+
+
 def test_max_change_needs_a_positive_limit_on_a_steered_property(planted):
     gen, d, _ = planted
     with pytest.raises(OhloraError, match="positive limit"):
@@ -329,6 +350,10 @@ def test_max_change_needs_a_positive_limit_on_a_steered_property(planted):
         Editor(gen, d, meter=_meter(), max_change={"hair": 1.0})
     with pytest.raises(OhloraError, match="drop --max-turn"):
         Editor(gen, d, meter=_meter(), method="seed", max_change={"pose": 1.0})
+    with pytest.raises(OhloraError, match="drop --soft-turn"):
+        Editor(gen, d, meter=_meter(), method="seed", soft_change={"pose": 1.0})
+    with pytest.raises(OhloraError, match="positive limit"):
+        Editor(gen, d, meter=_meter(), soft_change={"pose": -1.0})
 
 
 # -- the original's rule (--method seed) -------------------------------------------------------

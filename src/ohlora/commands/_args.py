@@ -202,7 +202,10 @@ def add_method_arg(p: argparse.ArgumentParser) -> None:
 
 
 def add_max_turn_arg(p: argparse.ArgumentParser) -> None:
-    """--max-turn: the most the pose may move from the base face's (standard deviations)."""
+    """--max-turn and --soft-turn: how far the pose may move from the base face's (standard
+    deviations), cut off or eased off."""
+    from ohlora.editing.params import DEFAULT_SOFT_TURN
+
     p.add_argument(
         "--max-turn",
         type=float_range(0.05, 10.0),
@@ -211,6 +214,17 @@ def add_max_turn_arg(p: argparse.ArgumentParser) -> None:
         help="limit how far the pose moves from the face's own pose, in standard deviations "
         "(0.05..10; default: as far as asked); turns beyond about 1 sd change the person on "
         "the embedded DCGAN",
+    )
+    p.add_argument(
+        "--soft-turn",
+        type=float_range(0.0, 10.0),
+        default=DEFAULT_SOFT_TURN,
+        metavar="SD",
+        help="ease large turns off: the pose moves SD x tanh(asked turn / SD) from the "
+        "face's own pose, so small turns are as asked, larger ones in the same order but at "
+        f"most about SD (0..10; 0 = as asked; default {DEFAULT_SOFT_TURN}; --method seed "
+        "ignores it); keeps the person, who changes beyond about 1 sd of turn on the "
+        "embedded DCGAN",
     )
 
 

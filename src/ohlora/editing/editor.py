@@ -16,6 +16,9 @@ is measured again and the remaining error corrected along the same directions (s
 `max_change` limits how far a property may move from the base face's own value (the asked
 target is clipped to base +- limit): on the embedded DCGAN a turn of more than about one
 standard deviation changes the person, so a virtual human may prefer a smaller turn.
+`soft_change` eases the move off instead of cutting it: the target becomes base + s *
+tanh((asked - base) / s), as asked for small moves, at most s for large ones, and still
+ordered as the asks are (a face asked to turn further turns further).
 
 `method="local"` renders every edit region by region (`ohlora.editing.local`): the eyes and
 mouth steps show only inside soft masks of those regions, the global part of the step (pose,
@@ -77,6 +80,7 @@ class Editor:
         method: str = "calibrated",
         local: LocalRenderer | None = None,
         max_change: dict[str, float] | None = None,
+        soft_change: dict[str, float] | None = None,
     ) -> None:
         if directions.generator != generator.name:
             raise OhloraError(
@@ -107,17 +111,19 @@ class Editor:
             )
         self.local = local if method == "local" else None
         self.max_change = dict(max_change or {})
-        if self.max_change and method == "seed":
-            raise OhloraError(
-                "the original's rule (--method seed) adds the asked value as it is: "
-                "drop --max-turn or use --method auto"
-            )
-        for p, lim in self.max_change.items():
-            if p not in directions.steered or not lim > 0:
+        self.soft_change = dict(soft_change or {})
+        for option, limits in (("--max-turn", self.max_change), ("--soft-turn", self.soft_change)):
+            if limits and method == "seed":
                 raise OhloraError(
-                    f"cannot limit {p!r} to {lim}: give a positive limit for one of "
-                    f"{', '.join(directions.steered)}"
+                    "the original's rule (--method seed) adds the asked value as it is: "
+                    f"drop {option} or use --method auto"
                 )
+            for p, lim in limits.items():
+                if p not in directions.steered or not lim > 0:
+                    raise OhloraError(
+                        f"cannot limit {p!r} to {lim}: give a positive limit for one of "
+                        f"{', '.join(directions.steered)}"
+                    )
         self._gains: dict[str, float] | None = None
         self.properties = list(next(iter(directions.sets.values())).response_properties)
         names = [*directions.steered, *directions.kept]
@@ -353,6 +359,9 @@ class Editor:
             has = np.isfinite(t)
             desired[has, j] = t[has]
             asked[has, j] = True
+        for p, soft in self.soft_change.items():
+            j = self.properties.index(p)
+            desired[:, j] = current[:, j] + soft * np.tanh((desired[:, j] - current[:, j]) / soft)
         for p, lim in self.max_change.items():
             j = self.properties.index(p)
             desired[:, j] = np.clip(desired[:, j], current[:, j] - lim, current[:, j] + lim)

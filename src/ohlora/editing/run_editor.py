@@ -16,7 +16,8 @@ def open_editor(run: Path, params: EditParams | None = None) -> Editor:
         RUN/directions). The base face is measured with `params.scorer`; `params.refine` > 0 adds
         closed-loop corrections; `params.method` "auto" is the region-local edit where the generator
     exposes its feature maps (the DCGAN), else the calibrated one; `params.max_turn` limits
-    how far the pose moves from the base face's. Close it with
+    how far the pose moves from the base face's and `params.soft_turn` eases large turns off
+    (not for the original's rule, `--method seed`). Close it with
     `editor.close()`."""
     from ohlora import generators
 
@@ -28,6 +29,8 @@ def open_editor(run: Path, params: EditParams | None = None) -> Editor:
         method = "local" if supports_local(g, d.space) else "calibrated"
     meter = open_meter(run, p.scorer, p.workers, d.algorithm, views=p.views)
     limits = {"pose": p.max_turn} if p.max_turn is not None else None
+    # the original's rule adds the asked value as it is: nothing eases it
+    soft = {"pose": p.soft_turn} if p.soft_turn and method != "seed" else None
     local = None
     if method == "local":
         local = LocalRenderer(
@@ -36,4 +39,13 @@ def open_editor(run: Path, params: EditParams | None = None) -> Editor:
             region_carry=p.region_carry,
             region_steps=p.region_steps,
         )
-    return Editor(g, d, meter=meter, refine=p.refine, method=method, local=local, max_change=limits)
+    return Editor(
+        g,
+        d,
+        meter=meter,
+        refine=p.refine,
+        method=method,
+        local=local,
+        max_change=limits,
+        soft_change=soft,
+    )

@@ -85,6 +85,7 @@ def evaluate_run(
         "method": editor.method,
         "refine": editor.refine if editor.method != "seed" else 0,
         "max turn": p.edit.max_turn,
+        "soft turn": getattr(editor, "soft_change", {}).get("pose", 0.0),
         "carry": editor.local.carry if editor.local is not None else 0.0,
         "region carry": editor.local.region_carry if editor.local is not None else 0.0,
         "region steps": editor.local.region_steps if editor.local is not None else "",
