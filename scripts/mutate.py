@@ -65,6 +65,9 @@ KEEPING_TESTS = ("tests/evaluate/test_keeping.py",)
 DLIB_TESTS = ("tests/scorers/dlib/test_analysis.py",)
 REGIONS_TESTS = ("tests/faces/test_regions.py",)
 GAIN_CACHE_TESTS = ("tests/editing/test_gain_cache.py",)
+CONDITION = "ohlora/vectorfind/condition.py"
+VF_PIPELINE = "ohlora/vectorfind/pipeline.py"
+CONDITION_TESTS = ("tests/vectorfind/test_condition.py",)
 RUN_EDITOR = "ohlora/editing/run_editor.py"
 RUN_EDITOR_TESTS = ("tests/editing/test_run_editor.py",)
 # fast store tests first: -x stops at the first failure, so a caught mutant costs little
@@ -756,6 +759,38 @@ MUTANTS = [
         'soft = {"pose": p.soft_turn} if p.soft_turn else None',
         RUN_EDITOR_TESTS,
         "the original's rule is eased too (it refuses: every --method seed run fails)",
+    ),
+    Mutant(
+        "condition-not-projected",
+        FIND,
+        "normal = res.normal if held is None else project_off(res.normal, held)",
+        "normal = res.normal",
+        CONDITION_TESTS,
+        "conditional directions keep their lean on the held attribute",
+    ),
+    Mutant(
+        "condition-stats-of-unprojected",
+        FIND,
+        "full = x.x @ normal if isinstance(x, InMemory) else project(x, normal)",
+        "full = x.x @ res.normal if isinstance(x, InMemory) else project(x, res.normal)",
+        CONDITION_TESTS,
+        "the clamp's statistics describe the direction before its projection",
+    ),
+    Mutant(
+        "condition-any-generator",
+        CONDITION,
+        'if not (getattr(generator, "name", None) == SHIPPED_GENERATOR and space == "z"):',
+        "if False:",
+        CONDITION_TESTS,
+        "the embedded generator's hand labels are used for any generator or space",
+    ),
+    Mutant(
+        "condition-dropped-by-run",
+        VF_PIPELINE,
+        "        held=held,\n",
+        "        held=None,\n",
+        CONDITION_TESTS,
+        "find-directions records the condition but never applies it",
     ),
 ]
 

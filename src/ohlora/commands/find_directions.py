@@ -18,6 +18,7 @@ from ohlora.commands._args import (
 )
 
 SOLVERS = ("linearsvc", "sgd")  # ohlora.vectorfind.svm.SOLVERS (not imported: no numpy at --help)
+CONDITIONS = ("none", "gender")  # ohlora.vectorfind.condition.CONDITIONS (likewise)
 OUT = "folder"  # what --out must be, checked by cli.check_paths
 NAME = "find-directions"
 ORDER = 50
@@ -34,6 +35,7 @@ EPILOG = """examples:
   ohlora find-directions --run runs/a --filter "gender>=0.5,quality>=0.5"
   ohlora find-directions --run runs/a --scorer cnn --out runs/a/directions-cnn
   ohlora find-directions --run runs/big --stream --svm sgd   # a store larger than memory
+  ohlora find-directions --run runs/a --condition gender --out runs/a/directions-gender
 """
 
 
@@ -100,6 +102,15 @@ def add_find_options(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="leave the latents on disk and read them shard by shard (memory: the scores "
         "plus one shard), for stores larger than memory; not with a relabelling --scorer",
+    )
+    p.add_argument(
+        "--condition",
+        choices=CONDITIONS,
+        default="none",
+        help="conditional directions (InterFaceGAN): gender = every direction projected off "
+        "the gender direction fitted on the shipped hand labels (the embedded DCGAN in z "
+        "space only), so that opening the eyes or the mouth does not make the face more one "
+        "sex (default: none)",
     )
     add_rng_seed_arg(p, "seed of the validation split and the SVM")
 

@@ -11,6 +11,7 @@ import numpy as np
 from ohlora.errors import OhloraError
 from ohlora.generators.base import Generator
 from ohlora.store.samples import Samples
+from ohlora.vectorfind.condition import project_off
 from ohlora.vectorfind.directions import Directions, DirectionSet
 from ohlora.vectorfind.latents import InMemory, Latents, Stored, project
 from ohlora.vectorfind.select import k_count, top_bottom
@@ -141,22 +142,22 @@ def _find_set(
     c: float,
     group: str,
     solver: str = "linearsvc",
+    held: np.ndarray | None = None,
 ) -> DirectionSet:
     vectors, stats = [], {}
     for name in names:
         s = scores[name]
         top, bottom = top_bottom(s, k, what=f"group {group}, {name}")
         res = _separate(x, top, bottom, val_fraction, seed, c, solver)
+        # conditional directions: the SVM normal off the held attributes' directions
+        normal = res.normal if held is None else project_off(res.normal, held)
         ok = np.isfinite(s)
-        full = x.x @ res.normal if isinstance(x, InMemory) else project(x, res.normal)
-        proj = x.x[ok] @ res.normal if isinstance(x, InMemory) else full[ok]
+        full = x.x @ normal if isinstance(x, InMemory) else project(x, normal)
+        proj = x.x[ok] @ normal if isinstance(x, InMemory) else full[ok]
         corr = float(np.corrcoef(proj, s[ok])[0, 1])
         if corr < 0:  # cannot happen for a separable top/bottom split; kept as a guard
-            res = type(res)(
-                -res.normal, res.train_accuracy, res.val_accuracy, res.n_train, res.n_val
-            )
-            corr = -corr
-        vectors.append(res.normal)
+            normal, full, corr = -normal, -full, -corr
+        vectors.append(normal)
         stats[name] = {
             "k": len(top),
             "faces": int(ok.sum()),
@@ -204,8 +205,12 @@ def find_directions(
     params: dict[str, Any] | None = None,
     solver: str = "linearsvc",
     stream_from: Path | None = None,
+    held: np.ndarray | None = None,
 ) -> tuple[Directions, list[str]]:
     """Directions for `steered` (+ `kept`) properties, pooled and optionally per group.
+
+    `held` (C, D): directions of attributes that must stay (`ohlora.vectorfind.condition`);
+    every direction found is projected off them before its statistics are taken.
 
     Returns the directions and a list of warnings (groups too small for k are reported and
     left out; edits of faces in them use the pooled set). With `stream_from` (the run whose
@@ -238,7 +243,9 @@ def find_directions(
     names = list(dict.fromkeys([*steered, *kept]))
     response_props = [p for p in property_columns if p in scores]
     sets = {
-        "all": _find_set(x, scores, names, k, response_props, val_fraction, seed, c, "all", solver)
+        "all": _find_set(
+            x, scores, names, k, response_props, val_fraction, seed, c, "all", solver, held
+        )
     }
     warnings: list[str] = []
     thresholds: dict[str, float] = {}
@@ -265,6 +272,7 @@ def find_directions(
                     c,
                     g,
                     solver,
+                    held,
                 )
                 sets[g].stats["group_size"] = len(idx)
             except OhloraError as e:

@@ -32,3 +32,6 @@ class FindParams:
     seed: int = 0  # validation split and LinearSVC
     scorer: str | None = None  # labels: None = the store's own scorer; "cnn" relabels
     cnn: Path | None = None  # --scorer cnn: the CNN folder (default the run's)
+    # attributes every direction is projected off (InterFaceGAN's conditional directions):
+    # none, or gender (hand labels exist for the embedded DCGAN in z only)
+    condition: str = "none"

@@ -13,6 +13,7 @@ from ohlora.properties.normalise import Normalisation, run_normalisation
 from ohlora.store.filter import filter_mask
 from ohlora.store.rundir import RunDir
 from ohlora.store.samples import Samples, load_samples
+from ohlora.vectorfind.condition import conditions_for, gender_direction
 from ohlora.vectorfind.directions import Directions
 from ohlora.vectorfind.find import find_directions
 from ohlora.vectorfind.params import FindParams
@@ -62,6 +63,8 @@ def find_for_run(
         raise OhloraError("--layers applies to the w+ space only")
     gen = generators.load(sample_cfg["generator"])
     layers = None if p.layers is None else list(p.layers)
+    held_names = conditions_for(p.condition, gen, p.space)
+    held = np.stack([gender_direction(gen)]) if held_names else None
     # the names below are the ones directions and run configs have always recorded
     recorded: dict[str, Any] = {
         "run": str(run),
@@ -76,6 +79,7 @@ def find_for_run(
         "svm": p.svm,
         "stream": p.stream,
         "rows_used": int((mask & s.found).sum()),
+        "condition": held_names,
     }
     d, warnings = find_directions(
         s,
@@ -96,6 +100,7 @@ def find_for_run(
         params=recorded,
         solver=p.svm,
         stream_from=Path(run) if s.z.shape[1] == 0 else None,
+        held=held,
     )
     default_out = out is None
     out = Path(out) if out is not None else Path(run) / "directions"
