@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import torch
@@ -93,12 +93,13 @@ def planted_samples(gen: PlantedGenerator, n: int) -> Samples:
 
 
 def find_planted(
-    gen: PlantedGenerator | None = None,
+    gen: PlantedGenerator | None = None, samples: Samples | None = None, **options: Any
 ) -> tuple[PlantedGenerator, Directions, list[str]]:
-    """Directions found on 3,000 planted samples (eyes, mouth, pose)."""
+    """Directions found on 3,000 planted samples (eyes, mouth, pose), or on `samples`;
+    `options` go to `find_directions` as they are (`held=...`)."""
     gen = gen or PlantedGenerator()
     d, warnings = find_directions(
-        planted_samples(gen, 3000),
+        samples if samples is not None else planted_samples(gen, 3000),
         gen,
         space="z",
         steered=["eyes", "mouth", "pose"],
@@ -107,5 +108,6 @@ def find_planted(
         algorithm="planted",
         property_columns=COLS,
         normalisation={},
+        **options,
     )
     return gen, d, warnings

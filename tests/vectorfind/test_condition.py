@@ -10,10 +10,9 @@ from ohlora.classifiers.labels import shipped_label_sets
 from ohlora.errors import OhloraError
 from ohlora.vectorfind.condition import conditions_for, gender_direction, project_off
 from ohlora.vectorfind.directions import load_directions
-from ohlora.vectorfind.find import find_directions
 from ohlora.vectorfind.params import FindParams
 from ohlora.vectorfind.pipeline import find_for_run
-from tests.planted import COLS, PlantedGenerator, planted_samples
+from tests.planted import PlantedGenerator, find_planted, planted_samples
 
 
 def test_project_off_leaves_nothing_along_the_held_directions():
@@ -58,17 +57,8 @@ def test_found_directions_are_off_the_held_ones_with_their_statistics():
     gen = PlantedGenerator()
     s = planted_samples(gen, 2000)
     held = np.stack([(gen.directions[0] + gen.directions[3]) / np.sqrt(2)])  # leans on eyes
-    kwargs = dict(
-        space="z",
-        steered=["eyes", "mouth", "pose"],
-        kept=[],
-        k=0.2,
-        algorithm="planted",
-        property_columns=COLS,
-        normalisation={},
-    )
-    free, _ = find_directions(s, gen, **kwargs)
-    cond, _ = find_directions(s, gen, **kwargs, held=held)
+    _, free, _ = find_planted(gen, s)
+    _, cond, _ = find_planted(gen, s, held=held)
     x = s.z
     for name in ("eyes", "mouth", "pose"):
         v = cond.sets["all"].vector(name)

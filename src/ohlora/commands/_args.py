@@ -206,26 +206,25 @@ def add_max_turn_arg(p: argparse.ArgumentParser) -> None:
     deviations), cut off or eased off."""
     from ohlora.editing.params import DEFAULT_SOFT_TURN
 
-    p.add_argument(
-        "--max-turn",
-        type=float_range(0.05, 10.0),
-        default=None,
-        metavar="SD",
-        help="limit how far the pose moves from the face's own pose, in standard deviations "
-        "(0.05..10; default: as far as asked); turns beyond about 1 sd change the person on "
-        "the embedded DCGAN",
-    )
-    p.add_argument(
-        "--soft-turn",
-        type=float_range(0.0, 10.0),
-        default=DEFAULT_SOFT_TURN,
-        metavar="SD",
-        help="ease large turns off: the pose moves SD x tanh(asked turn / SD) from the "
-        "face's own pose, so small turns are as asked, larger ones in the same order but at "
-        f"most about SD (0..10; 0 = as asked; default {DEFAULT_SOFT_TURN}; --method seed "
-        "ignores it); keeps the person, who changes beyond about 1 sd of turn on the "
-        "embedded DCGAN",
-    )
+    person = "turns beyond about 1 sd change the person on the embedded DCGAN"
+    limits = {
+        "--max-turn": (
+            0.05,
+            None,
+            "limit how far the pose moves from the face's own pose, in standard deviations "
+            f"(0.05..10; default: as far as asked); {person}",
+        ),
+        "--soft-turn": (
+            0.0,
+            DEFAULT_SOFT_TURN,
+            "ease large turns off: the pose moves SD x tanh(asked turn / SD) from the face's "
+            "own pose, so small turns are as asked, larger ones in the same order but at most "
+            f"about SD (0..10; 0 = as asked; default {DEFAULT_SOFT_TURN}; --method seed "
+            f"ignores it); {person}",
+        ),
+    }
+    for flag, (lo, default, text) in limits.items():
+        p.add_argument(flag, type=float_range(lo, 10.0), default=default, metavar="SD", help=text)
 
 
 def add_carry_arg(p: argparse.ArgumentParser) -> None:
