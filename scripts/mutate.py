@@ -792,6 +792,14 @@ MUTANTS = [
         CONDITION_TESTS,
         "find-directions records the condition but never applies it",
     ),
+    Mutant(
+        "runinfo-seal-name-unchecked",
+        RUNINFO,
+        "and sum(a != b for a, b in zip(key, CHECKSUM, strict=True)) <= 2",
+        "and False",
+        ("tests/test_runinfo.py",),
+        "a flipped byte in the checksum field's name passes the file as unsealed",
+    ),
 ]
 
 

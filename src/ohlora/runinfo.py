@@ -92,13 +92,31 @@ def sealed(obj: dict[str, Any]) -> dict[str, Any]:
 
 def check_sealed(obj: Any, path: Path, remedy: str) -> None:
     """Refuse a JSON object whose recorded checksum differs from its content (files written
-    before checksums, without one, pass)."""
+    before checksums, without one, pass), or whose checksum field's name was damaged: a
+    flipped byte there would otherwise pass the file as one written before checksums, with
+    any other change unchecked."""
     from ohlora.errors import OhloraError
 
-    if isinstance(obj, dict) and CHECKSUM in obj and obj[CHECKSUM] != checksum(obj):
+    if not isinstance(obj, dict):
+        return
+    if CHECKSUM in obj and obj[CHECKSUM] != checksum(obj):
         raise OhloraError(
             f"{path} was changed after it was written (its checksum does not match): {remedy}"
         )
+    if CHECKSUM not in obj and any(_near_checksum(k) for k in obj):
+        raise OhloraError(
+            f"{path} was changed after it was written (the name of its checksum field is "
+            f"damaged): {remedy}"
+        )
+
+
+def _near_checksum(key: object) -> bool:
+    """A key that is the checksum field's name with one or two characters changed."""
+    return (
+        isinstance(key, str)
+        and len(key) == len(CHECKSUM)
+        and sum(a != b for a, b in zip(key, CHECKSUM, strict=True)) <= 2
+    )
 
 
 def read_json(path: Path, remedy: str = "fix or delete it") -> Any:
