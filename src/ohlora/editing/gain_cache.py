@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from ohlora import __version__
+from ohlora.runinfo import atomic_write_json
 from ohlora.weights import home
 
 FORMAT = "ohlora-local-gains/1"
@@ -94,12 +94,5 @@ def load_gains(key: str) -> dict[str, float] | None:
 
 def store_gains(key: str, gains: dict[str, float]) -> None:
     """Write the gains of `key` atomically; a cache that cannot be written is left alone."""
-    path = cache_file(key)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps({"format": FORMAT, "key": key, "gains": gains}, indent=1))
-        os.replace(tmp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        atomic_write_json(cache_file(key), {"format": FORMAT, "key": key, "gains": gains})
