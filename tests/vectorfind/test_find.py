@@ -47,18 +47,7 @@ def test_positive_step_raises_the_score(planted):
 def test_eight_groups_at_the_medians():
     gen = PlantedGenerator()
     s = planted_samples(gen, 4000)
-    d, warnings = find_directions(
-        s,
-        gen,
-        space="z",
-        steered=["eyes", "mouth", "pose"],
-        kept=[],
-        k=0.2,
-        algorithm="planted",
-        property_columns=COLS,
-        normalisation={},
-        group_by=GROUPS,
-    )
+    _, d, warnings = find_planted(gen, s, group_by=GROUPS)
     assert warnings == []
     assert set(d.sets) == {"all"} | {a + b + c for a in "hl" for b in "hl" for c in "hl"}
     for p in GROUPS:
