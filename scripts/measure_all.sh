@@ -14,6 +14,9 @@ step $O evaluate --run $R --cases 50 --protocol v7 --out $R/eval-v7-auto
 step $O evaluate --run $R --cases 50 --protocol v7 --method calibrated --out $R/eval-v7-calibrated
 step $O evaluate --run $R --cases 50 --protocol v7 --method seed --out $R/eval-v7-seed
 step .venv/bin/python scripts/identity_references.py
+step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 --per-ask
+step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 --soft-turn 1.5
+step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 --region-carry 1
 step .venv/bin/python benchmarks/edit_methods.py --run $R
 for c in talk blink turn; do for s in 7 11 23; do
   step $O animate --run $R --seed $s --clip $c --seconds 3 --fps 10 --out $R/clip-$c-$s.gif --check
