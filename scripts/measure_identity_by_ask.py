@@ -99,4 +99,9 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from ohlora.errors import OhloraError
+
+    try:
+        raise SystemExit(main())
+    except OhloraError as err:  # a run without directions, a damaged file: one line
+        raise SystemExit(f"measure_identity_by_ask.py: {err}") from None
