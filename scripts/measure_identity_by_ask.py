@@ -8,7 +8,7 @@ no editor uses) says how many edited faces stay the person of the unedited face.
 
 Run: .venv/bin/python scripts/measure_identity_by_ask.py --run runs/n6k [--faces 20]
      [--first-seed 1000000301] [--carry 0.5] [--region-carry 0.5] [--soft-turn 0]
-(about 3 minutes for 20 faces on 2 cores). Prints the command, the machine, and per kind of
+(about 2 minutes for 20 faces on 2 cores). Prints the command, the machine, and per kind of
 ask the share of edited faces the same person (dlib distance < 0.6) and the mean distance.
 """
 
