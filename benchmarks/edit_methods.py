@@ -1,7 +1,7 @@
 """What keeping the person costs in time: the region-local editor (the default: the unedited
-face carried into the turned one, each region drawn with its own step; and the same with the
-whole edit shared by the regions, the default before) against the calibrated (global) one,
-all measured in one run on the same faces.
+face's 4 px map carried into the turned one, each region drawn with its own step; and the
+same with the 8 px map carried, the default before) against the calibrated (global) one, all
+measured in one run on the same faces.
 
 * studio slider render: one face edited open loop to new slider values (the studio's work per
   slider move), p50 / p95 over --renders renders after one warm-up render (the local editor
@@ -26,13 +26,13 @@ import numpy as np
 
 from machine import describe  # benchmarks/machine.py (this script's folder is on sys.path)
 
-# label -> (--method, --carry, --region-steps)
+# label -> (--method, --carry, --region-carry, --carry-res)
 EDITORS = {
-    "calibrated": ("calibrated", 0.0, "own"),
-    "local shared": ("local", 0.5, "shared"),
-    "default": ("local", 0.5, "own"),
+    "calibrated": ("calibrated", 0.0, 0.0, 4),
+    "carry 8 px": ("local", 0.5, 0.5, 8),
+    "default": ("local", 0.8, 0.0, 4),
 }
-LOCAL = ("local shared", "default")
+LOCAL = ("carry 8 px", "default")
 
 
 def render_times(run: Path, editor_label: str, renders: int) -> list[float]:
@@ -40,8 +40,10 @@ def render_times(run: Path, editor_label: str, renders: int) -> list[float]:
     from ohlora.editing.params import EditParams
     from ohlora.editing.run_editor import open_editor
 
-    method, carry, steps = EDITORS[editor_label]
-    params = EditParams(refine=0, workers=0, method=method, carry=carry, region_steps=steps)
+    method, carry, region_carry, res = EDITORS[editor_label]
+    params = EditParams(
+        refine=0, workers=0, method=method, carry=carry, region_carry=region_carry, carry_res=res
+    )
     editor = open_editor(run, params)
     try:
         latent = editor.base_latents(np.array([7]))
@@ -65,8 +67,8 @@ def plan_seconds(run: Path, editor_label: str, rows: int, out: Path) -> float:
     from ohlora.evaluate.protocols import V7
 
     grid = V7.grid()
-    method, carry, steps = EDITORS[editor_label]
-    plan = out / f"plan-{method}-{carry}-{steps}.csv"
+    method, carry, region_carry, res = EDITORS[editor_label]
+    plan = out / f"plan-{method}-{carry}-{region_carry}-{res}.csv"
     lines = ["seed,eyes,mouth,pose"]
     for i in range(rows):
         e, m, p = grid[i % len(grid)]
@@ -74,7 +76,8 @@ def plan_seconds(run: Path, editor_label: str, rows: int, out: Path) -> float:
     plan.write_text("\n".join(lines) + "\n")
     t0 = time.perf_counter()
     rc = main(["edit", "--run", str(run), "--plan", str(plan), "--out", str(out / plan.stem),
-               "--method", method, "--carry", str(carry), "--region-steps", steps])  # fmt: skip
+               "--method", method, "--carry", str(carry), "--region-carry", str(region_carry),
+               "--carry-res", str(res)])  # fmt: skip
     assert rc == 0, rc
     return time.perf_counter() - t0
 

@@ -1,8 +1,8 @@
 """docs/images/keep_person.png: one face edited to the same asked combinations by the
 original's rule, the calibrated (global) editor, the region-local editor without the carry
-and with it (both regions showing the whole edit, the default before) and the default
-(region-local, the unedited face carried into the edited one, each region its own step), row
-by row, the unedited face first in every row.
+and with the 8 px carry (both regions showing the whole edit; then each region its own step,
+the default before) and the default (the unedited face's 4 px map carried, each region its
+own step), row by row, the unedited face first in every row.
 
 Run: .venv/bin/python scripts/make_keep_figure.py --run runs/n6k [--seed 1000000011]
 """
@@ -37,15 +37,23 @@ def main() -> int:
 
     asked = np.array(ASKED)
     rows = []
-    editors = (
-        ("seed", 0.0, "shared"),
-        ("calibrated", 0.0, "shared"),
-        ("local", 0.0, "shared"),
-        ("local", 0.5, "shared"),
-        ("local", 0.5, "own"),
+    editors = (  # --method, --carry, --region-carry, --carry-res, --region-steps
+        ("seed", 0.0, 0.5, 8, "shared"),
+        ("calibrated", 0.0, 0.5, 8, "shared"),
+        ("local", 0.0, 0.5, 8, "shared"),
+        ("local", 0.5, 0.5, 8, "shared"),
+        ("local", 0.5, 0.5, 8, "own"),
+        ("local", 0.8, 0.0, 4, "own"),
     )
-    for method, carry, steps in editors:
-        params = EditParams(method=method, workers=0, carry=carry, region_steps=steps)
+    for method, carry, region_carry, res, steps in editors:
+        params = EditParams(
+            method=method,
+            workers=0,
+            carry=carry,
+            region_carry=region_carry,
+            carry_res=res,
+            region_steps=steps,
+        )
         editor = open_editor(args.run, params)
         try:
             z = editor.base_latents(np.array([args.seed]))

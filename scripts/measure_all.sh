@@ -11,12 +11,19 @@ step $O find-directions --run $R --k 0.2
 # Keeping the person (issue 11): the default (region-local) editor, the previous one and the
 # original's rule, each with identity, background, unasked properties and the independent judge.
 step $O evaluate --run $R --cases 50 --protocol v7 --out $R/eval-v7-auto
+step $O evaluate --run $R --cases 50 --protocol v7 --carry 0.5 --region-carry 0.5 --carry-res 8 --out $R/eval-v7-carry8
 step $O evaluate --run $R --cases 50 --protocol v7 --method calibrated --out $R/eval-v7-calibrated
 step $O evaluate --run $R --cases 50 --protocol v7 --method seed --out $R/eval-v7-seed
 step .venv/bin/python scripts/identity_references.py
 step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 --per-ask
-step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 --soft-turn 1.5
-step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 --region-carry 1
+C8="--carry 0.5 --region-carry 0.5 --carry-res 8"  # the 8 px carry, the default before
+step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 --per-ask $C8
+step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 --soft-turn 1.5 $C8
+step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 $C8 --region-carry 1
+for c in blink talk turn; do
+  step .venv/bin/python scripts/measure_clip_obedience.py --run $R --clip $c --seeds $(seq -s, 1 20)
+  step .venv/bin/python scripts/measure_clip_obedience.py --run $R --clip $c --seeds $(seq -s, 1 20) $C8
+done
 step .venv/bin/python benchmarks/edit_methods.py --run $R
 for c in talk blink turn; do for s in 7 11 23; do
   step $O animate --run $R --seed $s --clip $c --seconds 3 --fps 10 --out $R/clip-$c-$s.gif --check

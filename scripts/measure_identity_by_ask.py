@@ -7,7 +7,8 @@ combination of a few turns, eye and mouth asks on held-out faces, and dlib's des
 no editor uses) says how many edited faces stay the person of the unedited face.
 
 Run: .venv/bin/python scripts/measure_identity_by_ask.py --run runs/n6k [--faces 20]
-     [--first-seed 1000000301] [--carry 0.5] [--region-carry 0.5] [--soft-turn 0]
+     [--first-seed 1000000301] [--carry 0.8] [--region-carry 0] [--carry-res 4]
+     [--soft-turn 0]
 (about 2 minutes for 20 faces on 2 cores). Prints the command, the machine, and per kind of
 ask the share of edited faces the same person (dlib distance < 0.6) and the mean distance.
 """
@@ -47,6 +48,7 @@ def main() -> int:
     ap.add_argument("--first-seed", type=int, default=1_000_000_301, help="their first seed")
     ap.add_argument("--carry", type=float, default=None, help="the editor's --carry (default)")
     ap.add_argument("--region-carry", type=float, default=None, help="--region-carry (default)")
+    ap.add_argument("--carry-res", type=int, default=None, help="--carry-res (default)")
     ap.add_argument("--soft-turn", type=float, default=None, help="--soft-turn (default 0)")
     ap.add_argument("--per-ask", action="store_true", help="also a line per asked combination")
     args = ap.parse_args()
@@ -62,7 +64,7 @@ def main() -> int:
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
     print(f"machine: {describe()}")
     params = EditParams()
-    for name in ("carry", "region_carry", "soft_turn"):
+    for name in ("carry", "region_carry", "carry_res", "soft_turn"):
         if getattr(args, name) is not None:
             params = replace(params, **{name: getattr(args, name)})
     editor = open_editor(args.run, params)

@@ -512,6 +512,22 @@ MUTANTS = [
         "inside the eyes and mouth regions the edited face is not carried",
     ),
     Mutant(
+        "local-carry-region-share",
+        LOCAL,
+        "return F.adaptive_max_pool2d(mask, res)",
+        "return F.avg_pool2d(mask, mask.shape[-1] // res)",
+        LOCAL_TESTS,
+        "a coarse cell a region only touches still carries the unedited face into the region",
+    ),
+    Mutant(
+        "local-carry-region-ignored",
+        LOCAL,
+        "w = _share(full_share[sl]) * (1 - (1 - self.region_carry) * inside)",
+        "w = _share(full_share[sl])",
+        LOCAL_TESTS,
+        "the region carry is ignored: the unedited eyes and mouth carried into the regions",
+    ),
+    Mutant(
         "local-carry-stale-flow",
         LOCAL,
         "keys = [row.tobytes() for row in latents]",

@@ -66,6 +66,13 @@ def test_scorer_choices_are_defined_once(capsys):
         assert not _parses([*argv, flag, "other"])
 
 
+def test_the_carry_map_is_4_or_8_px():
+    for cmd in (["edit", "--out", "o"], ["evaluate"], ["animate", "--seed", "1", "--out", "o"]):
+        argv = [*cmd, "--run", "r", "--carry-res"]
+        assert _parses([*argv, "4"]) and _parses([*argv, "8"]), cmd
+        assert not _parses([*argv, "16"]), cmd
+
+
 def test_options_become_stage_parameters_under_their_own_names():
     find = ["find-directions", "--run", "r", "--properties", "eyes,pose", "--keep", "mouth"]
     args = build_parser().parse_args(

@@ -39,6 +39,7 @@ def test_evaluate_writes_the_report(small_run, tmp_path):
     assert "faces found" in res.stdout
     assert report["context"]["method"] == "local"  # the default editor of the DCGAN
     assert report["context"]["region steps"] == "own"
+    assert report["context"]["carry res"] == 4 and report["context"]["region carry"] == 0.0
     rows = list(csv.DictReader((out / "cases.csv").open()))
     assert len(rows) == 2 and float(rows[0]["identity_distance"]) > 0
     md = (out / "report.md").read_text()

@@ -67,6 +67,14 @@ def test_the_key_names_everything_the_gains_depend_on(parts):
             CALIBRATION,
             (images, readings),
         ),
+        "carry map size": (
+            g,
+            d,
+            LocalRenderer(g, carry=0.5, region_carry=0.5, carry_res=8),
+            meter,
+            CALIBRATION,
+            (images, readings),
+        ),
         "region shape": (
             g,
             d,

@@ -8,7 +8,14 @@ import pytest
 import torch
 
 from ohlora.editing.editor import Editor
-from ohlora.editing.local import BlendMasks, CarryFlow, LocalRenderer, _share, supports_local
+from ohlora.editing.local import (
+    BlendMasks,
+    CarryFlow,
+    LocalRenderer,
+    _share,
+    region_share,
+    supports_local,
+)
 from ohlora.errors import OhloraError
 from ohlora.vectorfind.directions import load_directions
 
@@ -228,6 +235,41 @@ def test_carry_brings_the_turned_face_back_towards_its_own(small_run, dcgan):
         assert np.array_equal(r.render(z, posed, full, everywhere), own)
     finally:
         r.close()
+
+
+def test_a_region_counts_every_4px_cell_it_touches_and_8px_cells_by_area():
+    m = torch.zeros(1, 1, 16, 16)
+    m[0, 0, 5, 6] = 0.3  # one pixel of the blend map, in coarse cell (1, 1) at 4 px
+    cells = region_share(m, 4)
+    assert cells.shape == (1, 1, 4, 4) and float(cells[0, 0, 1, 1]) == pytest.approx(0.3)
+    assert float(cells.sum()) == pytest.approx(0.3)  # no other cell
+    cells = region_share(m, 8)  # cell (2, 3), a quarter of it at 0.3
+    assert cells.shape == (1, 1, 8, 8) and float(cells[0, 0, 2, 3]) == pytest.approx(0.075)
+    assert float(cells.sum()) == pytest.approx(0.075)
+
+
+def test_without_region_carry_a_region_shows_the_edit_as_it_is(dcgan):
+    z = dcgan.sample_latents(2, 51)
+    full = dcgan.sample_latents(2, 52)
+    for res in (4, 8):
+        r = LocalRenderer(dcgan, carry=0.8, carry_res=res, region_carry=0.0, keep_background=False)
+        try:
+            m = r.masks(z, z, [("eyes",)] * 2)
+            assert m.carry is not None
+            everywhere = BlendMasks(np.ones_like(m.regions), m.person, m.found, None, m.carry)
+            # the region covers every cell: nothing of the unedited face is carried into it
+            assert np.array_equal(r.render(z, z, full, everywhere), dcgan.synthesize(full)), res
+            # with region carry the unedited face comes back into the region
+            r.region_carry = 1.0
+            assert not np.array_equal(r.render(z, z, full, everywhere), dcgan.synthesize(full))
+        finally:
+            r.close()
+
+
+@pytest.mark.parametrize("res", [2, 16, 5])
+def test_a_carry_map_of_another_size_is_refused(dcgan, res):
+    with pytest.raises(OhloraError, match="must be 4 or 8 px"):
+        LocalRenderer(dcgan, carry=0.5, carry_res=res)
 
 
 def test_an_editors_closed_loop_keeps_the_first_flows(dcgan):

@@ -26,3 +26,19 @@ def test_turn_limits_reach_the_editor(small_run, options, method, soft, hard):
         assert (editor.method, editor.soft_change, editor.max_change) == (method, soft, hard)
     finally:
         editor.close()
+
+
+@pytest.mark.parametrize(
+    ("options", "carry"),
+    [
+        ({}, (0.8, 0.0, 4)),  # the default: the 4 px map, nothing carried into the regions
+        ({"carry": 0.5, "region_carry": 0.5, "carry_res": 8}, (0.5, 0.5, 8)),  # before
+    ],
+)
+def test_carry_options_reach_the_renderer(small_run, options, carry):
+    editor = open_editor(small_run, EditParams(refine=0, workers=0, **options))
+    try:
+        assert editor.local is not None
+        assert (editor.local.carry, editor.local.region_carry, editor.local.carry_res) == carry
+    finally:
+        editor.close()

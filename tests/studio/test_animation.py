@@ -21,6 +21,11 @@ SEED = 7
 # its talk clip can open the mouth by about 0.4 sd; the shared-steps editor reached further
 # only because the eyes step leaked into the mouth region. Seed 23 has room to talk.
 TALK_SEED = 23
+# seed 7 wears glasses: the mesh reads its eyes through the frames at 64 px, so its measured
+# eyes follow a blink at corr 0.84 with the 8 px carry and 0.51 with the 4 px one, while over
+# 20 faces of runs/n6k the two follow blinks alike (scripts/measure_clip_obedience.py: mean
+# corr 0.441 and 0.436). Seed 3's eyes are bare.
+BLINK_SEED = 3
 
 
 def _animate(run, out, clip, seconds, fps, *extra, seed=SEED):
@@ -49,14 +54,14 @@ def meter(small_run):
 def test_blink_clip_frames_and_measured_eyes_dip_and_recover(small_run, meter, tmp_path, capsys):
     seconds, fps = 2, 10
     out = tmp_path / "blink.gif"
-    _animate(small_run, out, "blink", seconds, fps)
+    _animate(small_run, out, "blink", seconds, fps, seed=BLINK_SEED)
     assert f"{seconds * fps} frames" in capsys.readouterr().out
     frames, durations = _frames(out)
     assert frames.shape == (seconds * fps, 64, 64, 3)
     assert sum(durations) == seconds * 1000 and durations == frame_durations(20, fps)
 
     eyes = meter.measure(frames)[:, meter.properties.index("eyes")]
-    w = clips.clip_weights("blink", seconds, fps, SEED)["eyes"]
+    w = clips.clip_weights("blink", seconds, fps, BLINK_SEED)["eyes"]
     blink = np.flatnonzero(w > clips.BASE["eyes"] + 1e-9)
     rest = np.setdiff1d(np.arange(len(w)), blink)
     assert blink[0] > 5 and blink[-1] < 15, blink  # one blink, mid-clip

@@ -228,10 +228,12 @@ def add_max_turn_arg(p: argparse.ArgumentParser) -> None:
 
 
 def add_carry_arg(p: argparse.ArgumentParser) -> None:
-    """--carry, --region-carry and --region-steps: how much of the unedited face a
-    region-local edit carries into the edited one, and what its regions show."""
+    """--carry, --region-carry, --carry-res and --region-steps: how much of the unedited
+    face a region-local edit carries into the edited one, and what its regions show."""
     from ohlora.editing.params import (
+        CARRY_RESOLUTIONS,
         DEFAULT_CARRY,
+        DEFAULT_CARRY_RES,
         DEFAULT_REGION_CARRY,
         DEFAULT_REGION_STEPS,
         REGION_STEPS,
@@ -255,6 +257,16 @@ def add_carry_arg(p: argparse.ArgumentParser) -> None:
         help="how much of --carry applies inside the asked eyes and mouth regions (0..1; "
         f"1 = as elsewhere, the most of the person kept; 0 = none, the most obedience; "
         f"default {DEFAULT_REGION_CARRY})",
+    )
+    p.add_argument(
+        "--carry-res",
+        type=int,
+        choices=CARRY_RESOLUTIONS,
+        default=DEFAULT_CARRY_RES,
+        metavar="PX",
+        help="the size of the carried feature map: 4 = little more than who the face is; 8 = "
+        "some of its eyes and mouth too (the default before, with --carry 0.5 --region-carry "
+        f"0.5) (4 or 8; default {DEFAULT_CARRY_RES})",
     )
     p.add_argument(
         "--region-steps",

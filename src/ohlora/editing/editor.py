@@ -38,7 +38,7 @@ import numpy as np
 
 from ohlora.editing.gain_cache import gains_key, load_gains, store_gains
 from ohlora.editing.local import LocalRenderer
-from ohlora.editing.params import DEFAULT_CARRY, DEFAULT_REGION_CARRY
+from ohlora.editing.params import DEFAULT_CARRY, DEFAULT_CARRY_RES, DEFAULT_REGION_CARRY
 from ohlora.errors import OhloraError
 from ohlora.generators.base import Generator
 from ohlora.scorers.meter import PropertyMeter
@@ -108,6 +108,7 @@ class Editor:
                 generator,  # type: ignore[arg-type]
                 carry=DEFAULT_CARRY,
                 region_carry=DEFAULT_REGION_CARRY,
+                carry_res=DEFAULT_CARRY_RES,
             )
         self.local = local if method == "local" else None
         self.max_change = dict(max_change or {})

@@ -26,15 +26,18 @@ the full edit (`regions` = 1).
 
 A turn cannot be kept out of the face: the whole face moves. But the move need not bring a
 new person with it. With `carry` > 0 the posed and full faces are first rendered to a coarse
-map (8 px), where the generator lays out who the face is (hair, skin, light, the shape of the
-face), and `carry` of that map is replaced by the base face's own map moved into that face's
-geometry along the landmark flow (`ohlora.faces.flow`: where each part of the edited face sat
-in the base face); the later layers then render the blend. The full face's flow follows its
-own landmarks, so an opened mouth or closed eyes are carried as they are, not pulled back;
-rows where either face shows no landmarks carry nothing. The regions' own latents are carried
-along the full face's flow (their faces differ from it only inside the other regions, which
-they do not show), so they cost no face analysis of their own. An editor's closed loop keeps
-the first render's flows (`CarryFlow.freeze`), as it keeps the masks.
+map (`carry_res`: 4 px in the editor, 8 px before), where the generator lays out who the face
+is (hair, skin, light, the shape of the face), and `carry` of that map is replaced by the
+base face's own map moved into that face's geometry along the landmark flow
+(`ohlora.faces.flow`: where each part of the edited face sat in the base face); the later
+layers then render the blend. The full face's flow follows its own landmarks, so an opened
+mouth or closed eyes are carried as they are, not pulled back; rows where either face shows
+no landmarks carry nothing. Inside the asked eyes and mouth regions only `region_carry` of
+the carry applies (`region_share`: by area on the 8 px map, every touched cell on the 4 px
+map, where a cell spans a quarter of the face). The regions' own latents are
+carried along the full face's flow (their faces differ from it only inside the other
+regions, which they do not show), so they cost no face analysis of their own. An editor's
+closed loop keeps the first render's flows (`CarryFlow.freeze`), as it keeps the masks.
 """
 
 from __future__ import annotations
@@ -47,13 +50,17 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ohlora.editing.params import DEFAULT_REGION_STEPS, REGION_STEPS
+from ohlora.editing.params import (
+    CARRY_RESOLUTIONS,
+    DEFAULT_CARRY_RES,
+    DEFAULT_REGION_STEPS,
+    REGION_STEPS,
+)
 from ohlora.errors import OhloraError
 from ohlora.faces.flow import identity_grid, landmark_flow
 from ohlora.faces.regions import RegionShape, person_mask, region_mask
 
 BATCH = 64  # rows rendered at once (up to five feature stacks of this many rows in memory)
-CARRY_RES = 8  # the coarse map into which the base face is carried (see `LocalRenderer`)
 
 
 class FeatureGenerator(Protocol):
@@ -116,7 +123,7 @@ class LocalRenderer:
         shape: RegionShape | None = None,
         keep_background: bool = True,
         carry: float = 0.0,
-        carry_res: int = CARRY_RES,
+        carry_res: int = DEFAULT_CARRY_RES,
         region_carry: float = 1.0,
         region_steps: str = DEFAULT_REGION_STEPS,
     ) -> None:
@@ -133,8 +140,11 @@ class LocalRenderer:
             raise OhloraError(
                 f"unknown region steps {region_steps!r}: use {' or '.join(REGION_STEPS)}"
             )
-        if carry and not carry_res < res:
-            raise OhloraError(f"the carry map ({carry_res} px) must be coarser than {res} px")
+        if carry and not (carry_res in CARRY_RESOLUTIONS and carry_res < res):
+            raise OhloraError(
+                f"the carry map must be {' or '.join(map(str, CARRY_RESOLUTIONS))} px and "
+                f"coarser than the {res} px blend, not {carry_res}: try 4"
+            )
         self.g = generator
         self.res = int(res)
         self.shape = shape or RegionShape()
@@ -295,7 +305,7 @@ class LocalRenderer:
                     hf = self.g.features(latents, self.res)
                 else:
                     # inside the asked regions the edit may keep more of its own coarse map
-                    inside = F.interpolate(m, size=self.carry_res, mode="area")
+                    inside = region_share(m, self.carry_res)
                     w = _share(full_share[sl]) * (1 - (1 - self.region_carry) * inside)
                     hf = self._carried(coarse, latents, full_grids[sl], w)
                 h = h + (hf - h) * m
@@ -321,6 +331,18 @@ class LocalRenderer:
         )
         h = self.g.features(latents, r)
         return self.g.advance(h + (warped - h) * w, self.res)
+
+
+def region_share(mask: torch.Tensor, res: int) -> torch.Tensor:
+    """How much of each cell of a coarse res x res map lies in the regions, (N, 1, r, r) ->
+    (N, 1, res, res): the area share on the 8 px map (as when it was the default), the most of
+    the mask over the cell on the 4 px map, so that a cell the region touches counts as inside
+    (a cell spans a quarter of the face there, and its area share carried the unedited eyes
+    back into the region)."""
+    assert mask.ndim == 4 and mask.shape[-1] % res == 0, (mask.shape, res)
+    if res < 8:
+        return F.adaptive_max_pool2d(mask, res)
+    return F.interpolate(mask, size=res, mode="area")
 
 
 def _share(weight: np.ndarray) -> torch.Tensor:

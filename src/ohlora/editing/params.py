@@ -2,7 +2,7 @@
 
 Fields carry the command-line names of `ohlora edit` / `ohlora evaluate` (`--directions`,
 `--refine`, `--views`, `--method`, `--workers`, `--max-turn`, `--soft-turn`, `--carry`,
-`--region-carry`, `--region-steps`).
+`--region-carry`, `--carry-res`, `--region-steps`).
 """
 
 from __future__ import annotations
@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_CARRY = 0.5  # measured in the README ("Keeping the person")
-DEFAULT_REGION_CARRY = 0.5
+DEFAULT_CARRY = 0.8  # measured in the README ("Keeping the person")
+DEFAULT_REGION_CARRY = 0.0
+CARRY_RESOLUTIONS = (4, 8)  # the coarse maps the carry can replace (px)
+DEFAULT_CARRY_RES = 4  # 8 px with carry 0.5, region carry 0.5: the default before
 REGION_STEPS = ("own", "shared")  # what each asked region shows (see `region_steps` below)
 DEFAULT_REGION_STEPS = "own"
 DEFAULT_SOFT_TURN = 0.0  # as asked; 1.5 and 2.5 measured in the README ("Keeping the person")
@@ -36,13 +38,17 @@ class EditParams:
     # base face's (standard deviations; 0: as asked): small turns as asked, large ones at most
     # about soft_turn, where the generator can still turn the face and keep the person
     soft_turn: float = DEFAULT_SOFT_TURN
-    # the share of the edited face's coarse (8 px) feature map taken from the unedited face,
-    # moved along the landmark flow into the edited geometry (region-local edits only; 0:
-    # none): it keeps the person while the head turns
+    # the share of the edited face's coarse feature map (carry_res px) taken from the unedited
+    # face, moved along the landmark flow into the edited geometry (region-local edits only;
+    # 0: none): it keeps the person while the head turns
     carry: float = DEFAULT_CARRY
     # how much of that carry applies inside the asked eyes / mouth regions (1: as elsewhere,
     # the most identity kept; 0: none, the regions show the edit's own map, the most obedience)
     region_carry: float = DEFAULT_REGION_CARRY
+    # the size of the carried map: 4 px holds little more than who the face is (skin, light,
+    # hair, the face's shape); 8 px some of its eyes and mouth too (the default before, with
+    # carry 0.5 and region carry 0.5)
+    carry_res: int = DEFAULT_CARRY_RES
     # what each asked region shows: "own", the posed latent plus that region's step alone (the
     # eyes not drawn from a latent moved along the mouth's direction too); "shared", the whole
     # edit in every region (the default before)

@@ -37,6 +37,7 @@ def open_editor(run: Path, params: EditParams | None = None) -> Editor:
             g,  # type: ignore[arg-type]
             carry=p.carry,
             region_carry=p.region_carry,
+            carry_res=p.carry_res,
             region_steps=p.region_steps,
         )
     return Editor(

@@ -88,6 +88,7 @@ def evaluate_run(
         "soft turn": getattr(editor, "soft_change", {}).get("pose", 0.0),
         "carry": editor.local.carry if editor.local is not None else 0.0,
         "region carry": editor.local.region_carry if editor.local is not None else 0.0,
+        "carry res": editor.local.carry_res if editor.local is not None else 0,
         "region steps": editor.local.region_steps if editor.local is not None else "",
         "views (edit)": editor.meter.views if editor.meter is not None else 0,
         "judge": p.judge,
