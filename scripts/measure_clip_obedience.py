@@ -40,9 +40,9 @@ def main() -> int:
     ap.add_argument("--seeds", default="7,11,23,3,5", help="face seeds (default 7,11,23,3,5)")
     ap.add_argument("--seconds", type=float, default=2.0, help="clip length (0.5..30, default 2)")
     ap.add_argument("--fps", type=float, default=10.0, help="frames per second (1..30, default 10)")
-    ap.add_argument("--carry", type=float, default=None, help="the editor's --carry (default)")
-    ap.add_argument("--region-carry", type=float, default=None, help="--region-carry (default)")
-    ap.add_argument("--carry-res", type=int, default=None, help="--carry-res (default)")
+    from ohlora.commands._args import add_carry_arg, params_from
+
+    add_carry_arg(ap)  # the editor's own --carry, --region-carry, --carry-res, --region-steps
     args = ap.parse_args()
     try:
         seeds = [int(s) for s in args.seeds.split(",")]
@@ -53,8 +53,6 @@ def main() -> int:
         print("error: --seconds must lie in 0.5..30 and --fps in 1..30")
         return 2
 
-    from dataclasses import replace
-
     from ohlora.editing.params import EditParams
     from ohlora.editing.run_editor import open_editor
     from ohlora.errors import OhloraError
@@ -62,10 +60,7 @@ def main() -> int:
 
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
     print(f"machine: {describe()}")
-    params = EditParams(refine=0, workers=0)  # as `ohlora animate` opens its editor
-    for name in ("carry", "region_carry", "carry_res"):
-        if getattr(args, name) is not None:
-            params = replace(params, **{name: getattr(args, name)})
+    params = params_from(args, EditParams, refine=0, workers=0)  # as `ohlora animate` opens it
     try:
         editor = open_editor(args.run, params)
     except OhloraError as err:  # a run without directions, a bad option value: one line

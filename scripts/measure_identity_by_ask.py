@@ -46,16 +46,14 @@ def main() -> int:
     ap.add_argument("--run", type=Path, required=True, help="a run with directions")
     ap.add_argument("--faces", type=int, default=20, help="held-out faces (1..500, default 20)")
     ap.add_argument("--first-seed", type=int, default=1_000_000_301, help="their first seed")
-    ap.add_argument("--carry", type=float, default=None, help="the editor's --carry (default)")
-    ap.add_argument("--region-carry", type=float, default=None, help="--region-carry (default)")
-    ap.add_argument("--carry-res", type=int, default=None, help="--carry-res (default)")
-    ap.add_argument("--soft-turn", type=float, default=None, help="--soft-turn (default 0)")
+    from ohlora.commands._args import add_carry_arg, add_max_turn_arg, params_from
+
+    add_carry_arg(ap)  # the editor's own options, with their ranges and defaults
+    add_max_turn_arg(ap)
     ap.add_argument("--per-ask", action="store_true", help="also a line per asked combination")
     args = ap.parse_args()
     if not 1 <= args.faces <= 500:
         ap.error(f"--faces {args.faces}: use 1..500")
-
-    from dataclasses import replace
 
     from ohlora.editing.params import EditParams
     from ohlora.editing.run_editor import open_editor
@@ -63,11 +61,7 @@ def main() -> int:
 
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
     print(f"machine: {describe()}")
-    params = EditParams()
-    for name in ("carry", "region_carry", "carry_res", "soft_turn"):
-        if getattr(args, name) is not None:
-            params = replace(params, **{name: getattr(args, name)})
-    editor = open_editor(args.run, params)
+    editor = open_editor(args.run, params_from(args, EditParams))
     judge = DlibJudge.for_run(args.run, workers=2)
     try:
         z = editor.base_latents(np.arange(args.first_seed, args.first_seed + args.faces))
