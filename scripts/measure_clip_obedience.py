@@ -10,8 +10,8 @@ clip (eyes for blink, mouth for talk, pose for turn) is correlated with the aske
 the frames where the judge finds a face.
 
 Run: .venv/bin/python scripts/measure_clip_obedience.py --run runs/n6k --clip blink
-     [--seeds 7,11,23,3,5] [--seconds 2] [--fps 10] [--carry 0.5] [--region-carry 0.5]
-     [--carry-res 8]
+     [--seeds 7,11,23,3,5] [--seconds 2] [--fps 10] [the editor's --carry, --region-carry,
+     --carry-res, --region-steps; e.g. --carry 0.5 --region-carry 0.5 --carry-res 8]
 (about 1 minute for 5 faces on 2 cores). Prints the command, the machine, the corr per face
 and their mean.
 """
@@ -55,17 +55,11 @@ def main() -> int:
 
     from ohlora.editing.params import EditParams
     from ohlora.editing.run_editor import open_editor
-    from ohlora.errors import OhloraError
     from ohlora.studio.animation import animate
 
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
     print(f"machine: {describe()}")
-    params = params_from(args, EditParams, refine=0, workers=0)  # as `ohlora animate` opens it
-    try:
-        editor = open_editor(args.run, params)
-    except OhloraError as err:  # a run without directions, a bad option value: one line
-        print(f"error: {err}")
-        return 2
+    editor = open_editor(args.run, params_from(args, EditParams, refine=0, workers=0))
     prop = MOVED[args.clip]
     try:
         assert editor.meter is not None
@@ -89,4 +83,9 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from ohlora.errors import OhloraError
+
+    try:
+        raise SystemExit(main())
+    except OhloraError as err:  # a run without directions, a damaged file, a bad face: one line
+        raise SystemExit(f"measure_clip_obedience.py: {err}") from None
