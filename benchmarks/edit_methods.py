@@ -5,7 +5,11 @@ measured in one run on the same faces.
 
 * studio slider render: one face edited open loop to new slider values (the studio's work per
   slider move), p50 / p95 over --renders renders after one warm-up render (the local editor
-  calibrates its regions' response on its first edit);
+  calibrates its regions' response on its first edit); once with all three sliders moved
+  before every render, once with one slider moved at a time (eyes, mouth, pose in turn: what
+  a user of the studio does), and the default editor once more with its renderer's memo of
+  faces seen before switched off (every face analysed and rendered again: the baseline of
+  the memo);
 * batch edit: `ohlora edit --plan` of a --rows-row plan (--seeds faces x the v7 protocol's
   asked combinations), closed loop as by default, PNGs written.
 
@@ -35,8 +39,12 @@ EDITORS = {
 LOCAL = ("carry 8 px", "default")
 
 
-def render_times(run: Path, editor_label: str, renders: int) -> list[float]:
-    """Seconds per single-face open-loop edit (the studio renderer's path), after a warm-up."""
+def render_times(
+    run: Path, editor_label: str, renders: int, one_slider: bool = False, memo: bool = True
+) -> list[float]:
+    """Seconds per single-face open-loop edit (the studio renderer's path), after a warm-up:
+    all sliders moved before each render, or one at a time; `memo` False makes the local
+    renderer forget every face (analysed and rendered again on each move)."""
     from ohlora.editing.params import EditParams
     from ohlora.editing.run_editor import open_editor
 
@@ -45,15 +53,21 @@ def render_times(run: Path, editor_label: str, renders: int) -> list[float]:
         refine=0, workers=0, method=method, carry=carry, region_carry=region_carry, carry_res=res
     )
     editor = open_editor(run, params)
+    if not memo and editor.local is not None:
+        for kept in (editor.local.faces, editor.local.bases):
+            kept.get = lambda rows, compute: compute(rows)  # forget every face
     try:
         latent = editor.base_latents(np.array([7]))
         base = editor.measure_base(latent)
         rng = np.random.default_rng(0)
+        names = ("eyes", "mouth", "pose")
+        t = {p: np.array([rng.uniform(-2.5, 2.5)]) for p in names}
         times = []
         for i in range(renders + 1):
-            t = {p: np.array([rng.uniform(-2.5, 2.5)]) for p in ("eyes", "mouth", "pose")}
+            for p in names[i % 3 : i % 3 + 1] if one_slider else names:
+                t[p] = np.array([rng.uniform(-2.5, 2.5)])
             t0 = time.perf_counter()
-            editor.edit(latent, t, base_measured=base)
+            editor.edit(latent, dict(t), base_measured=base)
             if i:  # the first edit warms up (and calibrates the local editor)
                 times.append(time.perf_counter() - t0)
         return times
@@ -90,14 +104,19 @@ def main() -> int:
     args = ap.parse_args()
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
     print(f"machine: {describe()}")
-    render = {m: render_times(args.run, m, args.renders) for m in EDITORS}
-    for m, ts in render.items():
-        q = statistics.quantiles(ts, n=20)
-        print(f"studio render, {m:12s}: p50 {1000 * statistics.median(ts):6.1f} ms, "
-              f"p95 {1000 * q[18]:6.1f} ms ({len(ts)} renders)")  # fmt: skip
-    for m in LOCAL:
-        ratio = statistics.median(render[m]) / statistics.median(render["calibrated"])
-        print(f"studio render p50, {m} / calibrated: {ratio:.1f}x")
+    for one in (False, True):
+        moved = "one slider moved" if one else "all sliders moved"
+        render = {m: render_times(args.run, m, args.renders, one) for m in EDITORS}
+        render["default, no memo"] = render_times(args.run, "default", args.renders, one, False)
+        for m, ts in render.items():
+            q = statistics.quantiles(ts, n=20)
+            print(f"studio render, {moved}, {m:16s}: p50 {1000 * statistics.median(ts):6.1f} "
+                  f"ms, p95 {1000 * q[18]:6.1f} ms ({len(ts)} renders)")  # fmt: skip
+        for m in (*LOCAL, "default, no memo"):
+            ratio = statistics.median(render[m]) / statistics.median(render["calibrated"])
+            print(f"studio render p50, {moved}, {m} / calibrated: {ratio:.1f}x")
+        ratio = statistics.median(render["default"]) / statistics.median(render["default, no memo"])
+        print(f"studio render p50, {moved}, default / default without memo: {ratio:.2f}x")
     if args.rows:
         with tempfile.TemporaryDirectory() as tmp:
             secs = {m: plan_seconds(args.run, m, args.rows, Path(tmp)) for m in EDITORS}

@@ -54,6 +54,7 @@ DLIB = "ohlora/scorers/dlib/analysis.py"
 REGIONS = "ohlora/faces/regions.py"
 FLOW = "ohlora/faces/flow.py"
 GAIN_CACHE = "ohlora/editing/gain_cache.py"
+ROW_MEMO = "ohlora/editing/row_memo.py"
 
 EDITOR_TESTS = ("tests/editing/test_editor.py",)
 FT_LOOP_TESTS = ("tests/finetune/test_loop.py",)
@@ -65,6 +66,7 @@ KEEPING_TESTS = ("tests/evaluate/test_keeping.py",)
 DLIB_TESTS = ("tests/scorers/dlib/test_analysis.py",)
 REGIONS_TESTS = ("tests/faces/test_regions.py",)
 GAIN_CACHE_TESTS = ("tests/editing/test_gain_cache.py",)
+ROW_MEMO_TESTS = ("tests/editing/test_row_memo.py", "tests/editing/test_local.py")
 CONDITION = "ohlora/vectorfind/condition.py"
 VF_PIPELINE = "ohlora/vectorfind/pipeline.py"
 CONDITION_TESTS = ("tests/vectorfind/test_condition.py",)
@@ -542,6 +544,30 @@ MUTANTS = [
         'full_grids, full_share = self._grids_of("posed", posed, masks.carry)',
         LOCAL_TESTS,
         "the fully edited face is carried along the posed face's flow (its expression pulled back)",
+    ),
+    Mutant(
+        "row-memo-key-by-shape",
+        ROW_MEMO,
+        "return (row.dtype.str, row.shape, row.tobytes())",
+        "return (row.dtype.str, row.shape)",
+        ROW_MEMO_TESTS,
+        "another face is taken for one seen before (the studio shows the last face's analysis)",
+    ),
+    Mutant(
+        "row-memo-never-dropped",
+        ROW_MEMO,
+        "while len(self._values) > self.size:",
+        "while False:",
+        ROW_MEMO_TESTS,
+        "the memo grows without bound (a long studio session or batch keeps every face)",
+    ),
+    Mutant(
+        "local-memo-not-used",
+        LOCAL,
+        "seen = self.faces.get(uniq, self._analysed)",
+        "seen = self._analysed(uniq)",
+        LOCAL_TESTS,
+        "every slider move analyses the picked face again (the studio's cost, not its output)",
     ),
     Mutant(
         "local-carry-never-frozen",

@@ -1,7 +1,10 @@
-"""Helpers of the command tests: run `ohlora` in a subprocess, build small inputs."""
+"""Helpers of the command tests: run `ohlora` (in this process or a new one), build small
+inputs."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +20,32 @@ from ohlora.store.rundir import RunDir
 
 
 def run_ohlora(*args: object) -> subprocess.CompletedProcess:
-    """`python -m ohlora ARGS`, output captured as text."""
+    """`ohlora ARGS` through `ohlora.cli.main` in this process, output captured as text.
+
+    The command's own entry point, parser and error handling, without a new interpreter's
+    4 to 5 s of importing torch and mediapipe; argparse's exits become the return code, and
+    the torch thread count a command sets is restored (it would slow every later test).
+    `run_ohlora_process` runs the real `python -m ohlora` where a separate process matters."""
+    from ohlora.cli import main
+
+    argv = [str(a) for a in args]
+    out, err = io.StringIO(), io.StringIO()
+    threads = torch.get_num_threads()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(argv)
+            except SystemExit as e:  # argparse: --help, a bad option
+                code = e.code if isinstance(e.code, int) else 2
+    finally:
+        torch.set_num_threads(threads)
+    return subprocess.CompletedProcess(
+        ["ohlora", *argv], code, stdout=out.getvalue(), stderr=err.getvalue()
+    )
+
+
+def run_ohlora_process(*args: object) -> subprocess.CompletedProcess:
+    """`python -m ohlora ARGS` in a new process, output captured as text."""
     return subprocess.run(
         [sys.executable, "-m", "ohlora", *map(str, args)], capture_output=True, text=True
     )

@@ -292,3 +292,29 @@ def test_an_editors_closed_loop_keeps_the_first_flows(dcgan):
         assert np.array_equal(r.render(z, posed, posed, m), first)
     finally:
         r.close()
+
+
+def test_a_face_seen_again_is_not_analysed_or_rendered_again_and_renders_the_same(dcgan):
+    z = dcgan.sample_latents(2, 610)
+    posed = dcgan.sample_latents(2, 620)
+    full = [dcgan.sample_latents(2, s) for s in (630, 640)]
+    r = LocalRenderer(dcgan, carry=0.8, carry_res=4)
+    try:
+        m = r.masks(z, posed, [("eyes",)] * 2)
+        first = r.render(z, posed, full[0], m)
+        assert (r.faces.computed, r.bases.computed) == (4, 2)  # two base and two posed faces
+        # the studio's next slider move: the same face and turn, other eyes
+        m2 = r.masks(z, posed, [("eyes",)] * 2)
+        second = r.render(z, posed, full[1], m2)
+        assert (r.faces.computed, r.bases.computed) == (4, 2)
+        assert np.array_equal(m2.regions, m.regions) and np.array_equal(m2.person, m.person)
+    finally:
+        r.close()
+    # a renderer that remembers nothing draws the same faces
+    fresh = LocalRenderer(dcgan, carry=0.8, carry_res=4)
+    try:
+        m = fresh.masks(z, posed, [("eyes",)] * 2)
+        assert np.array_equal(fresh.render(z, posed, full[1], m), second)
+        assert not np.array_equal(first, second)
+    finally:
+        fresh.close()

@@ -56,11 +56,16 @@ from ohlora.editing.params import (
     DEFAULT_REGION_STEPS,
     REGION_STEPS,
 )
+from ohlora.editing.row_memo import RowMemo
 from ohlora.errors import OhloraError
 from ohlora.faces.flow import identity_grid, landmark_flow
 from ohlora.faces.regions import RegionShape, person_mask, region_mask
 
 BATCH = 64  # rows rendered at once (up to five feature stacks of this many rows in memory)
+# faces remembered between renders (the studio's picked face and its turned face, a batch's
+# unedited faces): analyses of about 0.5 MB each, base feature maps of about 0.15 MB each
+FACES_KEPT = 64
+BASES_KEPT = 64
 
 
 class FeatureGenerator(Protocol):
@@ -155,6 +160,12 @@ class LocalRenderer:
         self.region_steps = region_steps
         self._analyzer = None
         self._lock = threading.Lock()  # mediapipe graphs are not thread-safe (the studio)
+        # (analysis, image size) per base / posed latent, and (blend-size map, carry-size map
+        # or None, image) per base latent: a face seen again is not analysed or rendered again
+        self.faces: RowMemo[tuple[Any, int]] = RowMemo(FACES_KEPT)
+        self.bases: RowMemo[tuple[torch.Tensor, torch.Tensor | None, np.ndarray]] = RowMemo(
+            BASES_KEPT
+        )
 
     def _opened(self) -> Any:  # a FaceAnalyzer, imported lazily (mediapipe loads slowly)
         """The renderer's face analyser, built on first use (call with the lock held)."""
@@ -167,6 +178,24 @@ class LocalRenderer:
     def _analyse(self, images: np.ndarray) -> list:
         with self._lock:
             return [self._opened().analyse_one(im) for im in images]
+
+    def _analysed(self, latents: np.ndarray) -> list[tuple[Any, int]]:
+        """(analysis, image size) of the faces of `latents` (for `faces`)."""
+        images = self.g.synthesize(latents)
+        return [(a, int(images.shape[1])) for a in self._analyse(images)]
+
+    def _base_maps(
+        self, latents: np.ndarray
+    ) -> list[tuple[torch.Tensor, torch.Tensor | None, np.ndarray]]:
+        """The blend-size and carry-size feature maps and the image of each base latent (for
+        `bases`; each row its own copy, so that a kept row does not hold its whole batch)."""
+        hb = self.g.features(latents, self.res)
+        coarse = self.g.features(latents, self.carry_res) if self.carry else None
+        image = self.g.from_features(hb)
+        return [
+            (hb[i].clone(), None if coarse is None else coarse[i].clone(), image[i])
+            for i in range(len(latents))
+        ]
 
     def _landmarks(self, images: np.ndarray) -> list[np.ndarray | None]:
         with self._lock:
@@ -188,9 +217,9 @@ class LocalRenderer:
         n, r = len(base), self.res
         assert base.shape == posed.shape and len(regions) == n, (base.shape, posed.shape)
         uniq, inverse = np.unique(np.concatenate([base, posed]), axis=0, return_inverse=True)
-        images = self.g.synthesize(uniq)
-        size = images.shape[1]
-        analyses = self._analyse(images)
+        seen = self.faces.get(uniq, self._analysed)
+        analyses = [a for a, _ in seen]
+        size = seen[0][1] if seen else 64
         inverse = inverse.ravel()
         person_of = [person_mask(a, r) for a in analyses]
         person_big = [person_mask(a, size) for a in analyses]
@@ -282,7 +311,8 @@ class LocalRenderer:
         out = []
         for lo in range(0, n, BATCH):
             sl = slice(lo, lo + BATCH)
-            hb = self.g.features(base[sl], self.res)
+            maps = self.bases.get(base[sl], self._base_maps)
+            hb = torch.stack([m[0] for m in maps])
             p = torch.from_numpy(masks.person[sl])[:, None]
             coarse = None
             if masks.carry is None:
@@ -290,7 +320,7 @@ class LocalRenderer:
             else:
                 # the posed and the edited faces, each with the base face's coarse features
                 # carried along the landmark flow into its own geometry
-                coarse = self.g.features(base[sl], self.carry_res)  # once for every face
+                coarse = torch.stack([m[1] for m in maps])  # once for every face
                 hp = self._carried(coarse, posed[sl], posed_grids[sl], _share(posed_share[sl]))
             h = hb + (hp - hb) * p
             shown = [(full[sl], torch.from_numpy(np.asarray(whole[sl], np.float32))[:, None])]
@@ -312,7 +342,7 @@ class LocalRenderer:
             image = self.g.from_features(h)
             if masks.person_image is not None:
                 keep = masks.person_image[sl, :, :, None]
-                base_image = self.g.from_features(hb).astype(np.float32)
+                base_image = np.stack([m[2] for m in maps]).astype(np.float32)
                 image = np.round(base_image + (image - base_image) * keep).astype(np.uint8)
             out.append(image)
         return np.concatenate(out) if out else np.zeros((0, 64, 64, 3), np.uint8)
