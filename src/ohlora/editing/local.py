@@ -38,6 +38,10 @@ map, where a cell spans a quarter of the face). The regions' own latents are
 carried along the full face's flow (their faces differ from it only inside the other
 regions, which they do not show), so they cost no face analysis of their own. An editor's
 closed loop keeps the first render's flows (`CarryFlow.freeze`), as it keeps the masks.
+
+A renderer remembers the analyses and the unedited faces' feature maps of the latents it met
+last (`ohlora.editing.row_memo`): the studio's picked face is analysed and rendered once, not
+on every slider move; the images are the same with or without the memo.
 """
 
 from __future__ import annotations
