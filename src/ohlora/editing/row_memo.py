@@ -47,9 +47,12 @@ class RowMemo(Generic[V]):
                 if k in self._values:
                     self._values.move_to_end(k)
                     found[k] = self._values[k]
-        first = {k: i for i, k in reversed(list(enumerate(keys))) if k not in found}
+        first: dict[Hashable, int] = {}  # each missing row's first index
+        for i, k in enumerate(keys):
+            if k not in found:
+                first.setdefault(k, i)
         if first:
-            idx = sorted(first.values())
+            idx = list(first.values())
             values = compute(rows[idx])
             assert len(values) == len(idx), (len(values), len(idx))
             with self._lock:
