@@ -197,7 +197,7 @@ class LocalRenderer:
         coarse = self.g.features(latents, self.carry_res) if self.carry else None
         image = self.g.from_features(hb)
         return [
-            (hb[i].clone(), None if coarse is None else coarse[i].clone(), image[i])
+            (hb[i].clone(), None if coarse is None else coarse[i].clone(), image[i].copy())
             for i in range(len(latents))
         ]
 
