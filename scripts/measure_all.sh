@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every figure of the README's results section, in one chain (2 cores: run it alone).
 # Usage: scripts/measure_all.sh  (writes under runs/ and docs/images/; log lines "== step" with
-# elapsed time; about 40 minutes on 2 cores)
+# elapsed time; hours on 2 cores: a 50-case evaluate alone takes about 8 minutes)
 set -u
 O=.venv/bin/ohlora
 R=runs/n6k
@@ -14,6 +14,9 @@ step $O evaluate --run $R --cases 50 --protocol v7 --out $R/eval-v7-auto
 step $O evaluate --run $R --cases 50 --protocol v7 --carry 0.5 --region-carry 0.5 --carry-res 8 --out $R/eval-v7-carry8
 step $O evaluate --run $R --cases 50 --protocol v7 --method calibrated --out $R/eval-v7-calibrated
 step $O evaluate --run $R --cases 50 --protocol v7 --method seed --out $R/eval-v7-seed
+# the default with the turn options a builder may take (the table's rows under the default)
+step $O evaluate --run $R --cases 50 --protocol v7 --soft-turn 1.5 --out $R/eval-v7-soft15
+step $O evaluate --run $R --cases 50 --protocol v7 --max-turn 1.0 --out $R/eval-v7-maxturn1
 step .venv/bin/python scripts/identity_references.py
 step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 --per-ask
 C8="--carry 0.5 --region-carry 0.5 --carry-res 8"  # the 8 px carry, the default before
