@@ -47,11 +47,9 @@ def main() -> int:
     try:
         seeds = [int(s) for s in args.seeds.split(",")]
     except ValueError:
-        print(f"error: --seeds takes integers separated by commas, not {args.seeds!r}")
-        return 2
+        ap.error(f"--seeds takes integers separated by commas, not {args.seeds!r}")
     if not (0.5 <= args.seconds <= 30 and 1 <= args.fps <= 30):
-        print("error: --seconds must lie in 0.5..30 and --fps in 1..30")
-        return 2
+        ap.error("--seconds must lie in 0.5..30 and --fps in 1..30")
 
     from ohlora.editing.params import EditParams
     from ohlora.editing.run_editor import open_editor

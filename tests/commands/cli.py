@@ -35,8 +35,12 @@ def run_ohlora(*args: object) -> subprocess.CompletedProcess:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
                 code = main(argv)
-            except SystemExit as e:  # argparse: --help, a bad option
-                code = e.code if isinstance(e.code, int) else 2
+            except SystemExit as e:  # argparse: --help, a bad option; as an interpreter exits
+                if e.code is None or isinstance(e.code, int):
+                    code = e.code or 0
+                else:
+                    print(e.code, file=sys.stderr)
+                    code = 1
     finally:
         torch.set_num_threads(threads)
     return subprocess.CompletedProcess(
