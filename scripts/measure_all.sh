@@ -8,41 +8,47 @@ R=runs/n6k
 step() { echo "== $* ($(date +%T))"; /usr/bin/time -f "   took %e s" "$@"; }
 [ -f $R/normalisation.json ] || step $O sample --n 6000 --run $R
 step $O find-directions --run $R --k 0.2
+# the directions as found (no identity condition): every row but the default's was measured on them
+step $O find-directions --run $R --k 0.2 --condition none --out $R/directions-none
+D0="--directions $R/directions-none"
 # Keeping the person (issue 11): the default (region-local) editor, the previous one and the
 # original's rule, each with identity, background, unasked properties and the independent judge.
 step $O evaluate --run $R --cases 50 --protocol v7 --out $R/eval-v7-auto
-step $O evaluate --run $R --cases 50 --protocol v7 --carry 0.5 --region-carry 0.5 --carry-res 8 --out $R/eval-v7-carry8
-step $O evaluate --run $R --cases 50 --protocol v7 --method calibrated --out $R/eval-v7-calibrated
-step $O evaluate --run $R --cases 50 --protocol v7 --method seed --out $R/eval-v7-seed
+step $O evaluate $D0 --run $R --cases 50 --protocol v7 --carry 0.5 --region-carry 0.5 --carry-res 8 --out $R/eval-v7-carry8
+step $O evaluate $D0 --run $R --cases 50 --protocol v7 --method calibrated --out $R/eval-v7-calibrated
+step $O evaluate $D0 --run $R --cases 50 --protocol v7 --method seed --out $R/eval-v7-seed
 # the default with the turn options a builder may take (the table's rows under the default)
-step $O evaluate --run $R --cases 50 --protocol v7 --soft-turn 1.5 --out $R/eval-v7-soft15
-step $O evaluate --run $R --cases 50 --protocol v7 --max-turn 1.0 --out $R/eval-v7-maxturn1
+step $O evaluate $D0 --run $R --cases 50 --protocol v7 --soft-turn 1.5 --out $R/eval-v7-soft15
+step $O evaluate $D0 --run $R --cases 50 --protocol v7 --max-turn 1.0 --out $R/eval-v7-maxturn1
 step .venv/bin/python scripts/identity_references.py
 step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 --per-ask
+step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 --per-ask $D0
 C8="--carry 0.5 --region-carry 0.5 --carry-res 8"  # the 8 px carry, the default before
-step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 --per-ask $C8
-step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 --soft-turn 1.5 $C8
-step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 $C8 --region-carry 1
+step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 --per-ask $C8 $D0
+step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 --soft-turn 1.5 $C8 $D0
+step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 $C8 $D0 --region-carry 1
 for c in blink talk turn; do
   step .venv/bin/python scripts/measure_clip_obedience.py --run $R --clip $c --seeds $(seq -s, 1 20)
-  step .venv/bin/python scripts/measure_clip_obedience.py --run $R --clip $c --seeds $(seq -s, 1 20) $C8
+  step .venv/bin/python scripts/measure_clip_obedience.py --run $R --clip $c --seeds $(seq -s, 1 20) $D0
+  step .venv/bin/python scripts/measure_clip_obedience.py --run $R --clip $c --seeds $(seq -s, 1 20) $C8 $D0
 done
 step .venv/bin/python benchmarks/edit_methods.py --run $R
 for c in talk blink turn; do for s in 7 11 23; do
   step $O animate --run $R --seed $s --clip $c --seconds 3 --fps 10 --out $R/clip-$c-$s.gif --check
 done; done
-# Rows measured with the editor of their time (the calibrated one, mesh judge only):
-step $O evaluate --method calibrated --second-judge none --run $R --cases 50 --protocol v7
+# Rows measured with the editor of their time (the calibrated one, mesh judge only) and the
+# directions as found:
+step $O evaluate $D0 --method calibrated --second-judge none --run $R --cases 50 --protocol v7
 [ -f runs/cnn30k/normalisation.json ] || step $O sample --n 30000 --run runs/cnn30k
 [ -f runs/cnn-test/normalisation.json ] || step $O sample --n 2000 --seed 1000000 --run runs/cnn-test
 step $O train-property-cnn --run runs/cnn30k --test runs/cnn-test
 step $O find-directions --run $R --k 0.2 --scorer cnn --cnn runs/cnn30k/property_cnn --out $R/directions-cnn
 step $O evaluate --method calibrated --second-judge none --run $R --cases 50 --protocol v7 --directions $R/directions-cnn --out $R/eval-v7-cnndirs
 step $O evaluate --method calibrated --second-judge none --run $R --cases 50 --protocol v7 --directions $R/directions-cnn --refine 0 --out $R/eval-v7-cnndirs-open
-step $O evaluate --method calibrated --second-judge none --run $R --cases 50 --protocol v7 --refine 0 --out $R/eval-v7-open
-step $O evaluate --second-judge none --run $R --cases 50 --protocol v7 --method seed --out $R/eval-v7-seed
-step $O evaluate --method calibrated --second-judge none --run $R --cases 50 --protocol v3 --out $R/eval-v3
-step $O evaluate --second-judge none --run $R --cases 50 --protocol v3 --method seed --out $R/eval-v3-seed
+step $O evaluate $D0 --method calibrated --second-judge none --run $R --cases 50 --protocol v7 --refine 0 --out $R/eval-v7-open
+step $O evaluate $D0 --second-judge none --run $R --cases 50 --protocol v7 --method seed --out $R/eval-v7-seed
+step $O evaluate $D0 --method calibrated --second-judge none --run $R --cases 50 --protocol v3 --out $R/eval-v3
+step $O evaluate $D0 --second-judge none --run $R --cases 50 --protocol v3 --method seed --out $R/eval-v3-seed
 step .venv/bin/python benchmarks/sample_throughput.py --n 1000 --cnn runs/cnn30k/property_cnn --cnn-n 10000
 rm -rf runs/cnn100k
 step $O sample --n 100000 --run runs/cnn100k --scorer cnn --cnn runs/cnn30k/property_cnn
@@ -53,7 +59,7 @@ step $O classify --run $R
 step $O classify --run $R --fresh 2000
 step $O find-directions --run $R --k 0.2 --filter "gender>=0.5,quality>=0.5" --out $R/directions-filtered
 step $O evaluate --method calibrated --second-judge none --run $R --cases 50 --protocol v7 --directions $R/directions-filtered --filter "gender>=0.5,quality>=0.5" --out $R/eval-v7-filtered
-step $O evaluate --method calibrated --second-judge none --run $R --cases 50 --protocol v7 --filter "gender>=0.5,quality>=0.5" --out $R/eval-v7-filteredbases-alldirs
+step $O evaluate $D0 --method calibrated --second-judge none --run $R --cases 50 --protocol v7 --filter "gender>=0.5,quality>=0.5" --out $R/eval-v7-filteredbases-alldirs
 step $O sweep --run $R --n 2000,6000 --k 0.05,0.1,0.2,0.3 --cases 10
 cp $R/sweep/sweep_sum_passed.png $R/sweep/sweep_corr.png docs/images/
 step .venv/bin/python scripts/measure_mesh_scorer.py --n 2000 --seed 1000000

@@ -40,8 +40,9 @@ def main() -> int:
     ap.add_argument("--seeds", default="7,11,23,3,5", help="face seeds (default 7,11,23,3,5)")
     ap.add_argument("--seconds", type=float, default=2.0, help="clip length (0.5..30, default 2)")
     ap.add_argument("--fps", type=float, default=10.0, help="frames per second (1..30, default 10)")
-    from ohlora.commands._args import add_carry_arg, params_from
+    from ohlora.commands._args import add_carry_arg, add_directions_arg, params_from
 
+    add_directions_arg(ap)  # e.g. RUN/directions-none, the directions as found
     add_carry_arg(ap)  # the editor's own --carry, --region-carry, --carry-res, --region-steps
     args = ap.parse_args()
     try:

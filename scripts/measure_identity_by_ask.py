@@ -46,8 +46,14 @@ def main() -> int:
     ap.add_argument("--run", type=Path, required=True, help="a run with directions")
     ap.add_argument("--faces", type=int, default=20, help="held-out faces (1..500, default 20)")
     ap.add_argument("--first-seed", type=int, default=1_000_000_301, help="their first seed")
-    from ohlora.commands._args import add_carry_arg, add_max_turn_arg, params_from
+    from ohlora.commands._args import (
+        add_carry_arg,
+        add_directions_arg,
+        add_max_turn_arg,
+        params_from,
+    )
 
+    add_directions_arg(ap)  # e.g. RUN/directions-none, the directions as found
     add_carry_arg(ap)  # the editor's own options, with their ranges and defaults
     add_max_turn_arg(ap)
     ap.add_argument("--per-ask", action="store_true", help="also a line per asked combination")

@@ -70,6 +70,12 @@ ROW_MEMO_TESTS = ("tests/editing/test_row_memo.py", "tests/editing/test_local.py
 CONDITION = "ohlora/vectorfind/condition.py"
 VF_PIPELINE = "ohlora/vectorfind/pipeline.py"
 CONDITION_TESTS = ("tests/vectorfind/test_condition.py",)
+IDENTITY = "ohlora/vectorfind/identity.py"
+IDENTITY_TESTS = ("tests/vectorfind/test_identity.py",)
+TFJS = "ohlora/faces/tfjs_graph.py"
+TFJS_TESTS = ("tests/faces/test_tfjs_graph.py",)
+DESCRIPTOR = "ohlora/faces/descriptor.py"
+DESCRIPTOR_TESTS = ("tests/faces/test_descriptor.py",)
 RUN_EDITOR = "ohlora/editing/run_editor.py"
 RUN_EDITOR_TESTS = ("tests/editing/test_run_editor.py",)
 # fast store tests first: -x stops at the first failure, so a caught mutant costs little
@@ -805,7 +811,7 @@ MUTANTS = [
     Mutant(
         "condition-not-projected",
         FIND,
-        "normal = res.normal if held is None else project_off(res.normal, held)",
+        "normal = res.normal if condition is None else condition(name, res.normal)",
         "normal = res.normal",
         CONDITION_TESTS,
         "conditional directions keep their lean on the held attribute",
@@ -829,8 +835,8 @@ MUTANTS = [
     Mutant(
         "condition-dropped-by-run",
         VF_PIPELINE,
-        "        held=held,\n",
-        "        held=None,\n",
+        "        condition=condition,\n",
+        "        condition=None,\n",
         CONDITION_TESTS,
         "find-directions records the condition but never applies it",
     ),
@@ -841,6 +847,63 @@ MUTANTS = [
         "and False",
         ("tests/test_runinfo.py",),
         "a flipped byte in the checksum field's name passes the file as unsealed",
+    ),
+    # -- the identity condition (directions held off the person) ----------------------------
+    Mutant(
+        "identity-look-counted-as-person",
+        IDENTITY,
+        "person = e - x @ np.linalg.lstsq(x, e, rcond=None)[0]",
+        "person = e - e.mean(0)",
+        IDENTITY_TESTS,
+        "the steered properties' own look counts as the person (the eyes held off opening)",
+    ),
+    Mutant(
+        "identity-not-held",
+        IDENTITY,
+        "v = hold_identity(normal, metric, strength)",
+        "v = normal",
+        IDENTITY_TESTS,
+        "--condition identity bends nothing",
+    ),
+    Mutant(
+        "identity-cache-ignored",
+        IDENTITY,
+        "todo = [i for i, r in enumerate(rows.tolist()) if r not in known]",
+        "todo = list(range(len(rows)))",
+        IDENTITY_TESTS,
+        "every run describes every face again (a killed run starts over)",
+    ),
+    Mutant(
+        "identity-cache-written-at-end",
+        IDENTITY,
+        "                _write_cache(path, known, generator.name)",
+        "                pass",
+        IDENTITY_TESTS,
+        "descriptors are kept only when the whole job ends (a kill loses them all)",
+    ),
+    Mutant(
+        "tfjs-same-pad-before",
+        TFJS,
+        "pads += [total // 2, total - total // 2]",
+        "pads += [total - total // 2, total // 2]",
+        TFJS_TESTS,
+        "SAME padding puts the odd pixel before, not after, as TensorFlow does",
+    ),
+    Mutant(
+        "tfjs-depthwise-order",
+        TFJS,
+        "t = kernel.transpose(2, 3, 0, 1).reshape(cin * mult, 1, kh, kw)",
+        "t = kernel.transpose(3, 2, 0, 1).reshape(cin * mult, 1, kh, kw)",
+        TFJS_TESTS,
+        "depthwise output channels in the wrong order (multiplier-major)",
+    ),
+    Mutant(
+        "descriptor-crop-unscaled",
+        DESCRIPTOR,
+        "side = max(x1 - x0, y1 - y0) * MARGIN / size",
+        "side = max(x1 - x0, y1 - y0) * MARGIN / 64",
+        DESCRIPTOR_TESTS,
+        "the crop box ignores the size the landmarks were found at",
     ),
 ]
 

@@ -96,7 +96,7 @@ def find_planted(
     gen: PlantedGenerator | None = None, samples: Samples | None = None, **options: Any
 ) -> tuple[PlantedGenerator, Directions, list[str]]:
     """Directions found on 3,000 planted samples (eyes, mouth, pose), or on `samples`;
-    `options` go to `find_directions` as they are (`held=...`)."""
+    `options` go to `find_directions` as they are (`condition=...`)."""
     gen = gen or PlantedGenerator()
     d, warnings = find_directions(
         samples if samples is not None else planted_samples(gen, 3000),

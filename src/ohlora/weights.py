@@ -37,7 +37,8 @@ class WeightsEntry:
 
     `source` says where the file comes from: `pypi-wheel` (a member inside a wheel fetched with
     `pip download --no-deps`, never installed), `pypi-sdist` (members of a source archive
-    fetched the same way, never built or installed) or `url` (a direct download). `sha256`
+    fetched the same way, never built or installed), `npm` (members of a package tarball from
+    the npm registry, never installed) or `url` (a direct download). `sha256`
     holds the expected digest of each file on the way (None where the publisher gives none: the
     digest is then recorded in the converted config at fetch or import, and `verify` re-checks
     the converted model against it).
@@ -109,6 +110,33 @@ register(
         licence="models by Davis King (dlib), public domain / CC0 1.0; package MIT. The 68-point "
         "model was trained on iBUG 300-W, whose images exclude commercial use",
         extra={"files": list(DLIB_MEMBERS)},
+    )
+)
+
+
+# A face descriptor for direction finding (faces/descriptor): HSE's MobileNet face network as
+# the @vladmandic/human npm package ships it (a TF.js graph model). Not a judge: evaluate grades
+# identity with dlib's descriptor above, a different network.
+FACERES_FILES = {
+    "faceres.json": "5b83d49c0385d2e68a05122441b94226313677cae9fcc40b9587ad50079eb4df",
+    "faceres.bin": "2c7d2d62b76c97528b736527aa09d310ea71743c9e3e79fb6c62d4b2d73af79b",
+}
+register(
+    WeightsEntry(
+        name="hse-faceres",
+        description="HSE MobileNet face descriptor (TF.js graph), steers find-directions",
+        source="npm",
+        location="https://registry.npmjs.org/@vladmandic/human/-/human-3.3.6.tgz",
+        member="package/models/",
+        sha256={
+            "tarball": "425e9c51dbbca0c8934362b170cb0d54c2529c11c654b3c03092b16e9d6ad3f7",
+            **FACERES_FILES,
+        },
+        converter="ohlora.faces.descriptor:convert_faceres",
+        converted_sha256="27cd09a4649d8ed6ebe2246ade4a9eb1645172e31e77e95894c4a381df5f7992",
+        licence="model by A. Savchenko (HSE_FaceRec_tf), converted to TF.js by V. Mandic; "
+        "package MIT",
+        extra={"files": list(FACERES_FILES)},
     )
 )
 
@@ -258,11 +286,12 @@ def _extract_member(e: WeightsEntry, wheel: Path, dest: Path) -> Path:
 
 
 def _extract_sdist_files(e: WeightsEntry, sdist: Path, dest: Path) -> dict[str, Path]:
-    """The `raw` entry's files out of its source archive (only those, by exact name)."""
+    """The entry's files (`extra["files"]`) out of its source archive or npm tarball (only
+    those, by exact name)."""
     out: dict[str, Path] = {}
     try:
         with tarfile.open(sdist, "r:gz") as tar:
-            for fname in _raw_files(e) or []:
+            for fname in e.extra.get("files", []):
                 src = tar.extractfile(f"{e.member}{fname}")
                 if src is None:
                     raise KeyError(fname)
@@ -369,6 +398,8 @@ def _fetch(name: str) -> Path:
         elif e.source == "pypi-sdist":
             sdist = _download_wheel(e, work)
             return _install_sdist(e, sdist, work)
+        elif e.source == "npm":
+            return _install_npm(e, _download_url(e, work), work)
         elif e.source == "url":
             raw = _download_url(e, work)
             digests["file"] = _check(raw, e.sha256.get("file"), "the download", name)
@@ -384,6 +415,16 @@ def _install_sdist(e: WeightsEntry, sdist: Path, work: Path) -> Path:
     for fname, path in files.items():
         digests[fname] = _check(path, e.sha256.get(fname), fname, e.name)
     return _install_raw(e, files, work, digests)
+
+
+def _install_npm(e: WeightsEntry, tarball: Path, work: Path) -> Path:
+    """Check the npm tarball and each member taken out of it, then convert and install them."""
+    digests = {"tarball": _check(tarball, e.sha256.get("tarball"), "the npm tarball", e.name)}
+    files = work / "files"
+    files.mkdir()
+    for fname, path in _extract_sdist_files(e, tarball, files).items():
+        digests[fname] = _check(path, e.sha256.get(fname), fname, e.name)
+    return _convert_and_install(e, files, work, digests)
 
 
 def import_file(name: str, path: Path) -> Path:
@@ -402,6 +443,13 @@ def import_file(name: str, path: Path) -> Path:
                     f"{path.name} is not one"
                 )
             return _install_sdist(e, path, work)
+        if e.source == "npm":
+            if not path.name.endswith(".tgz"):
+                raise OhloraError(
+                    f"{name} is imported from its npm tarball ({e.location}, a .tgz): "
+                    f"{path.name} is not one"
+                )
+            return _install_npm(e, path, work)
         if e.source == "pypi-wheel" and path.suffix == ".whl":
             digests["wheel"] = _check(path, e.sha256.get("wheel"), "the wheel", name)
             raw = _extract_member(e, path, work)

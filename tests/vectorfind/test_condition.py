@@ -33,6 +33,7 @@ def test_conditions_by_generator_and_space(dcgan):
     assert conditions_for("gender", dcgan, "z") == ["gender"]
     assert conditions_for("none", dcgan, "z") == []
     assert conditions_for("none", PlantedGenerator(), "z") == []
+    assert conditions_for("identity", PlantedGenerator(), "w") == ["identity"]  # any generator
     with pytest.raises(OhloraError, match="use --condition none"):
         conditions_for("gender", PlantedGenerator(), "z")  # no hand labels for it
     with pytest.raises(OhloraError, match="use --condition none"):
@@ -58,7 +59,7 @@ def test_found_directions_are_off_the_held_ones_with_their_statistics():
     s = planted_samples(gen, 2000)
     held = np.stack([(gen.directions[0] + gen.directions[3]) / np.sqrt(2)])  # leans on eyes
     _, free, _ = find_planted(gen, s)
-    _, cond, _ = find_planted(gen, s, held=held)
+    _, cond, _ = find_planted(gen, s, condition=lambda name, v: project_off(v, held))
     x = s.z
     for name in ("eyes", "mouth", "pose"):
         v = cond.sets["all"].vector(name)
@@ -71,7 +72,7 @@ def test_found_directions_are_off_the_held_ones_with_their_statistics():
 
 
 def test_find_directions_for_a_run_conditions_on_gender_when_asked(small_run, dcgan):
-    assert load_directions(small_run, None).params["condition"] == []  # the default: none
+    assert load_directions(small_run, None).params["condition"] == ["identity"]  # the default
     d, _, _ = find_for_run(small_run, FindParams(condition="gender"), save=False)
     assert d.params["condition"] == ["gender"]
     cos = d.sets["all"].vectors @ gender_direction(dcgan)

@@ -18,7 +18,7 @@ from ohlora.commands._args import (
 )
 
 SOLVERS = ("linearsvc", "sgd")  # ohlora.vectorfind.svm.SOLVERS (not imported: no numpy at --help)
-CONDITIONS = ("none", "gender")  # ohlora.vectorfind.condition.CONDITIONS (likewise)
+CONDITIONS = ("none", "gender", "identity")  # ohlora.vectorfind.condition.CONDITIONS (likewise)
 OUT = "folder"  # what --out must be, checked by cli.check_paths
 NAME = "find-directions"
 ORDER = 50
@@ -36,6 +36,7 @@ EPILOG = """examples:
   ohlora find-directions --run runs/a --scorer cnn --out runs/a/directions-cnn
   ohlora find-directions --run runs/big --stream --svm sgd   # a store larger than memory
   ohlora find-directions --run runs/a --condition gender --out runs/a/directions-gender
+  ohlora find-directions --run runs/a --condition identity --identity-strength 0.01
 """
 
 
@@ -106,11 +107,28 @@ def add_find_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--condition",
         choices=CONDITIONS,
-        default="none",
+        default="identity",
         help="conditional directions (InterFaceGAN): gender = every direction projected off "
         "the gender direction fitted on the shipped hand labels (the embedded DCGAN in z "
         "space only), so that opening the eyes or the mouth does not make the face more one "
-        "sex (default: none)",
+        "sex; identity = the eyes and mouth directions bent off the latent moves that change "
+        "who the face is, by the HSE face descriptor (not the evaluation's judge) on the "
+        "run's first --identity-faces faces (the default; skipped with a warning on runs "
+        "with fewer than 200 usable faces); none = the SVM normals as found",
+    )
+    p.add_argument(
+        "--identity-faces",
+        type=int_range(200, 100_000),
+        default=2000,
+        help="--condition identity: faces whose descriptors fit it (200..100000, default "
+        "2000; their descriptors are kept in RUN/identity/ for the next run)",
+    )
+    p.add_argument(
+        "--identity-strength",
+        type=float_range(1e-4, 100.0),
+        default=0.03,
+        help="--condition identity: how little to bend (1e-4..100, default 0.03; smaller "
+        "bends further from the person, larger leaves the directions as found)",
     )
     add_rng_seed_arg(p, "seed of the validation split and the SVM")
 

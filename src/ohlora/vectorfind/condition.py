@@ -18,17 +18,19 @@ import numpy as np
 from ohlora.classifiers.labels import SHIPPED_GENERATOR, shipped_label_sets
 from ohlora.errors import OhloraError
 
-CONDITIONS = ("none", "gender")
+CONDITIONS = ("none", "gender", "identity")
 GENDER_SVM_C = 0.01  # strong regularisation: 2,000 labels in 100 dimensions
 
 
 def conditions_for(condition: str, generator: object, space: str) -> list[str]:
-    """The attributes `--condition` holds for this generator and space (refused where no hand
-    labels exist for it)."""
+    """The attributes `--condition` holds for this generator and space (gender is refused
+    where no hand labels exist for it; identity is fitted on any generator's own faces)."""
     if condition not in CONDITIONS:
         raise OhloraError(f"unknown condition {condition!r}: use {', '.join(CONDITIONS)}")
     if condition == "none":
         return []
+    if condition == "identity":
+        return ["identity"]
     if not (getattr(generator, "name", None) == SHIPPED_GENERATOR and space == "z"):
         raise OhloraError(
             f"--condition gender needs hand-labelled faces of the generator; they ship for "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,11 +11,13 @@ import numpy as np
 from ohlora.errors import OhloraError
 from ohlora.generators.base import Generator
 from ohlora.store.samples import Samples
-from ohlora.vectorfind.condition import project_off
 from ohlora.vectorfind.directions import Directions, DirectionSet
 from ohlora.vectorfind.latents import InMemory, Latents, Stored, project
 from ohlora.vectorfind.select import k_count, top_bottom
 from ohlora.vectorfind.svm import SVMResult, sgd_direction, split, svm_direction
+
+# (property name, its SVM normal) -> the unit direction to use instead
+Condition = Callable[[str, np.ndarray], np.ndarray]
 
 RIDGE = 1e-2
 
@@ -142,15 +144,15 @@ def _find_set(
     c: float,
     group: str,
     solver: str = "linearsvc",
-    held: np.ndarray | None = None,
+    condition: Condition | None = None,
 ) -> DirectionSet:
     vectors, stats = [], {}
     for name in names:
         s = scores[name]
         top, bottom = top_bottom(s, k, what=f"group {group}, {name}")
         res = _separate(x, top, bottom, val_fraction, seed, c, solver)
-        # conditional directions: the SVM normal off the held attributes' directions
-        normal = res.normal if held is None else project_off(res.normal, held)
+        # conditional directions: the SVM normal bent off what must stay
+        normal = res.normal if condition is None else condition(name, res.normal)
         ok = np.isfinite(s)
         full = x.x @ normal if isinstance(x, InMemory) else project(x, normal)
         proj = x.x[ok] @ normal if isinstance(x, InMemory) else full[ok]
@@ -205,12 +207,13 @@ def find_directions(
     params: dict[str, Any] | None = None,
     solver: str = "linearsvc",
     stream_from: Path | None = None,
-    held: np.ndarray | None = None,
+    condition: Condition | None = None,
 ) -> tuple[Directions, list[str]]:
     """Directions for `steered` (+ `kept`) properties, pooled and optionally per group.
 
-    `held` (C, D): directions of attributes that must stay (`ohlora.vectorfind.condition`);
-    every direction found is projected off them before its statistics are taken.
+    `condition(name, normal)`: the direction to use for an SVM normal (conditional
+    directions, `ohlora.vectorfind.condition` and `.identity`), applied before the
+    direction's statistics are taken.
 
     Returns the directions and a list of warnings (groups too small for k are reported and
     left out; edits of faces in them use the pooled set). With `stream_from` (the run whose
@@ -244,7 +247,7 @@ def find_directions(
     response_props = [p for p in property_columns if p in scores]
     sets = {
         "all": _find_set(
-            x, scores, names, k, response_props, val_fraction, seed, c, "all", solver, held
+            x, scores, names, k, response_props, val_fraction, seed, c, "all", solver, condition
         )
     }
     warnings: list[str] = []
@@ -272,7 +275,7 @@ def find_directions(
                     c,
                     g,
                     solver,
-                    held,
+                    condition,
                 )
                 sets[g].stats["group_size"] = len(idx)
             except OhloraError as e:

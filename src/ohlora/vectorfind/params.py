@@ -32,6 +32,10 @@ class FindParams:
     seed: int = 0  # validation split and LinearSVC
     scorer: str | None = None  # labels: None = the store's own scorer; "cnn" relabels
     cnn: Path | None = None  # --scorer cnn: the CNN folder (default the run's)
-    # attributes every direction is projected off (InterFaceGAN's conditional directions):
-    # none, or gender (hand labels exist for the embedded DCGAN in z only)
-    condition: str = "none"
+    # what the directions must not move (InterFaceGAN's conditional directions): none; gender
+    # (every direction projected off it; hand labels exist for the embedded DCGAN in z only);
+    # identity (the eyes and mouth directions bent off the latent moves that change who the
+    # face is, by a face descriptor that is not the judge: ohlora.vectorfind.identity)
+    condition: str = "identity"
+    identity_faces: int = 2000  # faces whose descriptors fit the identity condition
+    identity_strength: float = 0.03  # smaller bends further from the person (> 0)

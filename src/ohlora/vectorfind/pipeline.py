@@ -13,9 +13,9 @@ from ohlora.properties.normalise import Normalisation, run_normalisation
 from ohlora.store.filter import filter_mask
 from ohlora.store.rundir import RunDir
 from ohlora.store.samples import Samples, load_samples
-from ohlora.vectorfind.condition import conditions_for, gender_direction
+from ohlora.vectorfind.condition import conditions_for, gender_direction, project_off
 from ohlora.vectorfind.directions import Directions
-from ohlora.vectorfind.find import find_directions
+from ohlora.vectorfind.find import Condition, find_directions
 from ohlora.vectorfind.params import FindParams
 
 
@@ -64,7 +64,6 @@ def find_for_run(
     gen = generators.load(sample_cfg["generator"])
     layers = None if p.layers is None else list(p.layers)
     held_names = conditions_for(p.condition, gen, p.space)
-    held = np.stack([gender_direction(gen)]) if held_names else None
     # the names below are the ones directions and run configs have always recorded
     recorded: dict[str, Any] = {
         "run": str(run),
@@ -81,6 +80,16 @@ def find_for_run(
         "rows_used": int((mask & s.found).sum()),
         "condition": held_names,
     }
+    condition: Condition | None = None
+    skipped = None
+    if held_names == ["gender"]:
+        held = np.stack([gender_direction(gen)])
+        condition = lambda name, normal: project_off(normal, held)  # noqa: E731
+    elif held_names == ["identity"]:
+        condition, recorded["identity"] = _identity_condition(run, s, mask, gen, p, cols)
+        skipped = recorded["identity"].get("skipped")
+        if skipped:
+            recorded["condition"] = []
     d, warnings = find_directions(
         s,
         gen,
@@ -100,8 +109,10 @@ def find_for_run(
         params=recorded,
         solver=p.svm,
         stream_from=Path(run) if s.z.shape[1] == 0 else None,
-        held=held,
+        condition=condition,
     )
+    if skipped:
+        warnings.insert(0, skipped)
     default_out = out is None
     out = Path(out) if out is not None else Path(run) / "directions"
     if save:
@@ -122,6 +133,53 @@ def find_for_run(
             },
         )
     return d, warnings, out
+
+
+def _identity_condition(
+    run: Path, s: Samples, mask: np.ndarray, gen: Any, p: FindParams, cols: dict[str, str]
+) -> tuple[Condition | None, dict[str, Any]]:
+    """The identity condition fitted on the run's first `p.identity_faces` usable faces, and
+    what to record of it (faces used, strength, each steered direction's identity loading
+    before and after). A run with too few faces to fit it (twice the latent's dimensions)
+    gets no condition: the record's "skipped" says why (the command prints it as a warning)."""
+    from ohlora.store.samples import iter_latents
+    from ohlora.vectorfind.find import latents_in_space
+    from ohlora.vectorfind.identity import (
+        IDENTITY_HELD,
+        identity_condition,
+        identity_metric,
+        run_descriptors,
+    )
+
+    scores = np.stack([s.column(cols[q]) for q in p.properties], 1)
+    usable = np.flatnonzero(s.found & mask & np.isfinite(scores).all(1))[: p.identity_faces]
+    need = 2 * int(np.prod(gen.latent_shape(p.space)))
+    record: dict[str, Any] = {"descriptor": "hse-faceres", "strength": p.identity_strength}
+
+    def skip(faces: int) -> tuple[None, dict[str, Any]]:
+        why = (
+            f"identity condition skipped: {faces} usable faces with descriptors, it needs "
+            f"{need} (sample more faces, raise --identity-faces, or give --condition none)"
+        )
+        return None, {**record, "faces": faces, "skipped": why}
+
+    if len(usable) < need:
+        return skip(len(usable))
+    if s.z.shape[1]:
+        z = s.z[usable].astype(np.float32)
+    else:  # --stream: only these rows' latents are read
+        z = np.zeros((len(usable), gen.z_dim), np.float32)
+        for at, part in iter_latents(run, s.index[usable]):
+            z[at] = part
+    found = run_descriptors(run, gen, s.index[usable], z)
+    ok = np.isfinite(found).all(1)
+    if ok.sum() < need:
+        return skip(int(ok.sum()))
+    x = latents_in_space(gen, z[ok], p.space).reshape(int(ok.sum()), -1)
+    metric = identity_metric(x, found[ok], scores[usable][ok])
+    held = [q for q in p.properties if q in IDENTITY_HELD]
+    record.update(faces=int(ok.sum()), held=held)
+    return identity_condition(metric, p.identity_strength, held, record), record
 
 
 def _relabel(

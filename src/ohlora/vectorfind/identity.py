@@ -1,0 +1,168 @@
+"""Directions that keep the person: InterFaceGAN's conditioning with who the face is as the
+condition.
+
+A property's SVM normal is the latent move that best separates faces with high and low
+scores, whatever else that move changes. On the embedded DCGAN the eyes direction also
+changes the person: a face descriptor's reading, with the steered properties' own effect
+removed, moves 6 times as much per unit step along the eyes direction as along the pose
+direction (0.106 against 0.017 of the largest such change; the mouth 0.034). Edits asked for
+the eyes on a turned face lost the person most (README, "Where the person goes").
+
+The condition is fitted on the run's own faces, with a descriptor that is not the judge
+(`ohlora.faces.descriptor`, HSE's face network; the evaluation grades identity with dlib's):
+
+* the descriptors of `faces` sampled faces, less what their steered properties (the scores,
+  their squares and products) explain linearly: who the face is, not how it looks now;
+* a ridge regression of that on the latent, `A` (E x D): how each latent move changes the
+  person; `M = A^T A`, scaled to a largest eigenvalue of 1;
+* each conditioned direction u becomes `v ∝ (M + strength I)^-1 u`, the unit move that
+  raises the property's linear score (along u) the most per unit of `v^T (M + strength I) v`:
+  the person's change, plus `strength` times the move's length. A large strength leaves u as
+  it was; a small one bends it furthest from the person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ohlora.errors import OhloraError
+
+IDENTITY_FACES = 2000  # sampled faces whose descriptors fit the condition
+IDENTITY_STRENGTH = 0.03  # `strength` above; measured in the README
+RIDGE = 10.0  # the regression's ridge, in latent units squared (z: about 100 per face)
+# the directions held off the person: those whose edits lost it (the pose direction's own
+# loading is a sixth of the eyes'; held too, it measured no better: README)
+IDENTITY_HELD = ("eyes", "mouth")
+CACHE = "identity/hse-faceres.npz"  # RUN/...: descriptors of store rows, reused between runs
+
+
+def identity_metric(latents: np.ndarray, descriptors: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """M (D, D), largest eigenvalue 1: how much each latent move changes who the face is.
+
+    latents (N, D), descriptors (N, E) of those faces, scores (N, P) of the steered properties
+    (their linear, square and product terms are regressed out of the descriptors first).
+    """
+    n, dim = latents.shape
+    assert descriptors.shape[0] == n and scores.shape[0] == n, (descriptors.shape, scores.shape)
+    if n < 2 * dim:
+        raise OhloraError(
+            f"{n} faces cannot fit a {dim}-d identity condition: use --identity-faces "
+            f"{2 * dim} or more (and a store that large)"
+        )
+    p = scores.shape[1]
+    pairs = [scores[:, [i]] * scores[:, [j]] for i in range(p) for j in range(i + 1, p)]
+    x = np.concatenate([np.ones((n, 1)), scores, scores**2, *pairs], 1).astype(np.float64)
+    e = descriptors.astype(np.float64)
+    person = e - x @ np.linalg.lstsq(x, e, rcond=None)[0]
+    zc = latents.astype(np.float64) - latents.mean(0)
+    a = np.linalg.solve(zc.T @ zc + RIDGE * np.eye(dim), zc.T @ person).T  # (E, D)
+    m = a.T @ a
+    return m / np.linalg.eigvalsh(m)[-1]
+
+
+def hold_identity(vector: np.ndarray, metric: np.ndarray, strength: float) -> np.ndarray:
+    """The unit direction `(metric + strength I)^-1 vector`, on the same side as `vector`."""
+    assert vector.ndim == 1 and metric.shape == (len(vector), len(vector)), metric.shape
+    if not strength > 0:
+        raise OhloraError(f"the identity strength must be > 0, not {strength}: try 0.03")
+    v = np.linalg.solve(metric + strength * np.eye(len(vector)), vector.astype(np.float64))
+    v /= np.linalg.norm(v)
+    return (v if v @ vector >= 0 else -v).astype(np.float32)
+
+
+def identity_loading(vector: np.ndarray, metric: np.ndarray) -> float:
+    """How much a unit step along `vector` changes the person, on the metric's scale (0..1)."""
+    u = vector / np.linalg.norm(vector)
+    return float(u @ metric @ u)
+
+
+def describe_faces(
+    generator: Any,
+    latents: np.ndarray,
+    on_progress: Callable[[int], None] | None = None,
+    batch: int = 64,
+) -> np.ndarray:
+    """float32 (N, 1024) descriptors of the generator's faces of `latents` (NaN rows where
+    mediapipe finds no face)."""
+    from ohlora.faces.analysis import FaceAnalyzer
+    from ohlora.faces.descriptor import DIM, FaceDescriptor
+
+    net = FaceDescriptor.pretrained()
+    out = np.full((len(latents), DIM), np.nan, np.float32)
+    with FaceAnalyzer(256) as fa:
+        for lo in range(0, len(latents), batch):
+            images = generator.synthesize(latents[lo : lo + batch])
+            marks = [fa.landmarks_of(im) for im in images]
+            out[lo : lo + batch] = net.describe(images, marks, fa.size)
+            if on_progress is not None:
+                on_progress(len(images))
+    return out
+
+
+def run_descriptors(
+    run: Path, generator: Any, rows: np.ndarray, latents: np.ndarray, chunk: int = 512
+) -> np.ndarray:
+    """Descriptors of the store rows `rows` (their z `latents`), read from RUN's cache where it
+    holds them; the others are computed `chunk` faces at a time, each chunk added to the cache
+    as it is done (a killed run resumes where it stopped)."""
+    from ohlora.progress import progress_bar
+
+    path = Path(run) / CACHE
+    known: dict[int, np.ndarray] = {}
+    if path.is_file():
+        with np.load(path) as f:
+            if f["generator"].item() == generator.name:
+                known = dict(zip(f["rows"].tolist(), f["descriptors"], strict=True))
+    todo = [i for i, r in enumerate(rows.tolist()) if r not in known]
+    if todo:
+        with progress_bar(transient=True) as bar:
+            task = bar.add_task("face descriptors (identity condition)", total=len(todo))
+            for lo in range(0, len(todo), chunk):
+                part = todo[lo : lo + chunk]
+                found = describe_faces(generator, latents[part], lambda k: bar.advance(task, k))
+                known.update(zip(rows[part].tolist(), found, strict=True))
+                _write_cache(path, known, generator.name)
+    return np.stack([known[r] for r in rows.tolist()]).astype(np.float32)
+
+
+def _write_cache(path: Path, known: dict[int, np.ndarray], generator: str) -> None:
+    import io
+
+    from ohlora.runinfo import atomic_write_bytes
+
+    buf = io.BytesIO()
+    keys = sorted(known)
+    np.savez(
+        buf,
+        rows=np.array(keys, np.int64),
+        descriptors=np.stack([known[k] for k in keys]),
+        generator=np.array(generator),
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(path, buf.getvalue())
+
+
+def identity_condition(
+    metric: np.ndarray, strength: float, names: Sequence[str], record: dict[str, Any]
+) -> Callable[[str, np.ndarray], np.ndarray]:
+    """A `find_directions` condition: the directions of `names` held off the person. The first
+    call per name (the pooled set's) records the direction's identity loading before and after
+    in `record["loading"]`."""
+    held = set(names)
+    loading = record.setdefault("loading", {})
+
+    def condition(name: str, normal: np.ndarray) -> np.ndarray:
+        if name not in held:
+            return normal
+        v = hold_identity(normal, metric, strength)
+        loading.setdefault(
+            name,
+            [round(identity_loading(normal, metric), 4), round(identity_loading(v, metric), 4)],
+        )
+        return v
+
+    return condition
