@@ -866,6 +866,14 @@ MUTANTS = [
         "--condition identity bends nothing",
     ),
     Mutant(
+        "identity-cross-talk-new",
+        IDENTITY,
+        "if rows is not None and name in order:",
+        "if False:",
+        IDENTITY_TESTS,
+        "a held direction moves the other steered properties more than it did (pose obedience)",
+    ),
+    Mutant(
         "identity-cache-ignored",
         IDENTITY,
         "todo = [i for i, r in enumerate(rows.tolist()) if r not in known]",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -14,6 +15,7 @@ from ohlora.vectorfind.identity import (
     identity_condition,
     identity_loading,
     identity_metric,
+    linear_responses,
     run_descriptors,
 )
 from ohlora.vectorfind.params import FindParams
@@ -61,6 +63,28 @@ def test_a_held_direction_moves_the_person_less_and_still_steers():
         identity_metric(*(a[:20] for a in _planted()))
 
 
+def test_a_held_direction_can_keep_its_cross_talk_as_found():
+    m = identity_metric(*_planted())
+    rng = np.random.default_rng(1)
+    b = rng.standard_normal((3, D))  # three steered properties' linear responses
+    u = (_unit(5) + _unit(0)) / np.sqrt(2)
+    free = hold_identity(u, m, 0.03)
+    kept = hold_identity(u, m, 0.03, responses=b, own=1)
+    # the other properties move in the same proportion to this one as along u
+    np.testing.assert_allclose((b @ kept) / (b[1] @ kept), (b @ u) / (b[1] @ u), rtol=1e-6)
+    assert not np.allclose((b @ free) / (b[1] @ free), (b @ u) / (b[1] @ u), rtol=1e-2)
+    assert identity_loading(kept, m) < identity_loading(u, m) / 2  # still off the person
+    assert np.linalg.norm(kept) == pytest.approx(1.0, abs=1e-6) and kept @ u > 0
+
+
+def test_the_linear_responses_are_the_scores_slopes():
+    rng = np.random.default_rng(2)
+    z = rng.standard_normal((4000, D))
+    slopes = rng.standard_normal((2, D))
+    y = z @ slopes.T + 0.01 * rng.standard_normal((4000, 2)) + 3.0
+    np.testing.assert_allclose(linear_responses(z, y), slopes, atol=0.01)
+
+
 def test_the_condition_bends_only_the_held_names_and_records_their_loading():
     m = identity_metric(*_planted())
     record: dict = {}
@@ -71,6 +95,10 @@ def test_the_condition_bends_only_the_held_names_and_records_their_loading():
     assert record["loading"]["eyes"][1] < record["loading"]["eyes"][0] / 10
     assert "pose" not in record["loading"]
     assert np.allclose(v, hold_identity(u, m, 0.03))
+    b = np.random.default_rng(1).standard_normal((2, D))
+    keeping = identity_condition(m, 0.03, ["eyes"], {}, {"eyes": b[0], "pose": b[1]})
+    w = keeping("eyes", u)  # its pose slope per unit of its own, as along u
+    assert (b[1] @ w) / (b[0] @ w) == pytest.approx((b[1] @ u) / (b[0] @ u), rel=1e-6)
 
 
 def _fake_describe(calls):
@@ -139,6 +167,10 @@ def test_a_run_finds_identity_held_directions(small_run, tmp_path, monkeypatch):
     from ohlora.vectorfind.directions import load_directions
 
     assert np.allclose(load_directions(small_run, None).sets["all"].vectors, d.sets["all"].vectors)
+    # a store left on disk (--stream) reads the same faces' latents, shard by shard
+    streamed, _, _ = find_for_run(run, replace(p, stream=True), save=False)
+    cos = (streamed.sets["all"].vectors * d.sets["all"].vectors).sum(1)
+    assert streamed.params["identity"]["faces"] == rec["faces"] and cos.min() > 0.999
 
 
 def test_a_run_too_small_for_the_condition_is_warned_not_refused(small_run, tmp_path):

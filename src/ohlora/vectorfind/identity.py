@@ -64,14 +64,43 @@ def identity_metric(latents: np.ndarray, descriptors: np.ndarray, scores: np.nda
     return m / np.linalg.eigvalsh(m)[-1]
 
 
-def hold_identity(vector: np.ndarray, metric: np.ndarray, strength: float) -> np.ndarray:
-    """The unit direction `(metric + strength I)^-1 vector`, on the same side as `vector`."""
+def linear_responses(latents: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """(P, D): a ridge regression of each score column (N, P) on the latents (N, D), the
+    steered properties' linear response to a latent move."""
+    assert latents.shape[0] == scores.shape[0], (latents.shape, scores.shape)
+    x = latents.astype(np.float64) - latents.mean(0)
+    y = scores.astype(np.float64) - scores.mean(0)
+    return np.linalg.solve(x.T @ x + RIDGE * np.eye(x.shape[1]), x.T @ y).T
+
+
+def hold_identity(
+    vector: np.ndarray,
+    metric: np.ndarray,
+    strength: float,
+    responses: np.ndarray | None = None,
+    own: int = 0,
+) -> np.ndarray:
+    """The unit direction `(metric + strength I)^-1 vector`, on the same side as `vector`.
+
+    With `responses` (K, D), the linear response of each steered property to the latent (row
+    `own` is this direction's property), the direction is then corrected, by the least change
+    in `metric + strength I`, to move the other properties in the same proportion to its own
+    as `vector` did: bent off the person, it brings no new cross-talk for the editor to undo.
+    """
     assert vector.ndim == 1 and metric.shape == (len(vector), len(vector)), metric.shape
     if not strength > 0:
         raise OhloraError(f"the identity strength must be > 0, not {strength}: try 0.03")
-    v = np.linalg.solve(metric + strength * np.eye(len(vector)), vector.astype(np.float64))
+    u = vector.astype(np.float64)
+    a = metric + strength * np.eye(len(u))
+    v = np.linalg.solve(a, u)
+    if responses is not None:
+        b = responses.astype(np.float64)
+        assert b.ndim == 2 and b.shape[1] == len(u) and 0 <= own < len(b), (b.shape, own)
+        target = (b @ u) * (b[own] @ v) / (b[own] @ u)
+        ab = np.linalg.solve(a, b.T)
+        v = v + ab @ np.linalg.solve(b @ ab, target - b @ v)
     v /= np.linalg.norm(v)
-    return (v if v @ vector >= 0 else -v).astype(np.float32)
+    return (v if v @ u >= 0 else -v).astype(np.float32)
 
 
 def identity_loading(vector: np.ndarray, metric: np.ndarray) -> float:
@@ -147,18 +176,28 @@ def _write_cache(path: Path, known: dict[int, np.ndarray], generator: str) -> No
 
 
 def identity_condition(
-    metric: np.ndarray, strength: float, names: Sequence[str], record: dict[str, Any]
+    metric: np.ndarray,
+    strength: float,
+    names: Sequence[str],
+    record: dict[str, Any],
+    responses: dict[str, np.ndarray] | None = None,
 ) -> Callable[[str, np.ndarray], np.ndarray]:
-    """A `find_directions` condition: the directions of `names` held off the person. The first
-    call per name (the pooled set's) records the direction's identity loading before and after
-    in `record["loading"]`."""
+    """A `find_directions` condition: the directions of `names` held off the person (with
+    `responses` {property: (D,) linear response}, keeping their cross-talk as found). The
+    first call per name (the pooled set's) records the direction's identity loading before
+    and after in `record["loading"]`."""
     held = set(names)
     loading = record.setdefault("loading", {})
+    order = list(responses or {})
+    rows = np.stack([responses[q] for q in order]) if responses else None
 
     def condition(name: str, normal: np.ndarray) -> np.ndarray:
         if name not in held:
             return normal
-        v = hold_identity(normal, metric, strength)
+        if rows is not None and name in order:
+            v = hold_identity(normal, metric, strength, rows, order.index(name))
+        else:
+            v = hold_identity(normal, metric, strength)
         loading.setdefault(
             name,
             [round(identity_loading(normal, metric), 4), round(identity_loading(v, metric), 4)],

@@ -148,6 +148,7 @@ def _identity_condition(
         IDENTITY_HELD,
         identity_condition,
         identity_metric,
+        linear_responses,
         run_descriptors,
     )
 
@@ -179,7 +180,8 @@ def _identity_condition(
     metric = identity_metric(x, found[ok], scores[usable][ok])
     held = [q for q in p.properties if q in IDENTITY_HELD]
     record.update(faces=int(ok.sum()), held=held)
-    return identity_condition(metric, p.identity_strength, held, record), record
+    responses = dict(zip(p.properties, linear_responses(x, scores[usable][ok]), strict=True))
+    return identity_condition(metric, p.identity_strength, held, record, responses), record
 
 
 def _relabel(
