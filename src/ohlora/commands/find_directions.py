@@ -36,7 +36,7 @@ EPILOG = """examples:
   ohlora find-directions --run runs/a --scorer cnn --out runs/a/directions-cnn
   ohlora find-directions --run runs/big --stream --svm sgd   # a store larger than memory
   ohlora find-directions --run runs/a --condition gender --out runs/a/directions-gender
-  ohlora find-directions --run runs/a --condition identity --identity-strength 0.01
+  ohlora find-directions --run runs/a --condition none --out runs/a/directions-none
 """
 
 
@@ -114,7 +114,8 @@ def add_find_options(p: argparse.ArgumentParser) -> None:
         "sex; identity = the eyes and mouth directions bent off the latent moves that change "
         "who the face is, by the HSE face descriptor (not the evaluation's judge) on the "
         "run's first --identity-faces faces (the default; skipped with a warning on runs "
-        "with fewer than 200 usable faces); none = the SVM normals as found",
+        "with fewer usable faces than twice the latent's size, 200 for the embedded "
+        "generator); none = the SVM normals as found",
     )
     p.add_argument(
         "--identity-faces",

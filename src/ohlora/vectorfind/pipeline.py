@@ -15,7 +15,7 @@ from ohlora.store.rundir import RunDir
 from ohlora.store.samples import Samples, load_samples
 from ohlora.vectorfind.condition import conditions_for, gender_direction, project_off
 from ohlora.vectorfind.directions import Directions
-from ohlora.vectorfind.find import Condition, find_directions
+from ohlora.vectorfind.find import Condition, find_directions, latents_in_space
 from ohlora.vectorfind.params import FindParams
 
 
@@ -143,7 +143,6 @@ def _identity_condition(
     before and after). A run with too few faces to fit it (twice the latent's dimensions)
     gets no condition: the record's "skipped" says why (the command prints it as a warning)."""
     from ohlora.store.samples import iter_latents
-    from ohlora.vectorfind.find import latents_in_space
     from ohlora.vectorfind.identity import (
         IDENTITY_HELD,
         identity_condition,
