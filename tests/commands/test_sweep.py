@@ -16,19 +16,7 @@ def test_sweep_writes_tables_and_plots(small_run, tmp_path):
     run = tmp_path / "run"
     shutil.copytree(small_run, run)
     res = run_ohlora(
-        "sweep",
-        "--run",
-        run,
-        "--n",
-        "300,600",
-        "--k",
-        "0.2",
-        "--cases",
-        1,
-        "--workers",
-        0,
-        "--identity-faces",
-        200,
+        "sweep", "--run", run, "--n", "300,600", "--k", "0.2", "--cases", 1, "--workers", 0
     )
     assert res.returncode == 0, res.stderr
     out = run / "sweep"

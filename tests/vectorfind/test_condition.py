@@ -72,7 +72,8 @@ def test_found_directions_are_off_the_held_ones_with_their_statistics():
 
 
 def test_find_directions_for_a_run_conditions_on_gender_when_asked(small_run, dcgan):
-    assert load_directions(small_run, None).params["condition"] == ["identity"]  # the default
+    small = load_directions(small_run, None).params  # the default, left out on 600 faces
+    assert small["condition"] == [] and "skipped" in small["identity"]
     d, _, _ = find_for_run(small_run, FindParams(condition="gender"), save=False)
     assert d.params["condition"] == ["gender"]
     cos = d.sets["all"].vectors @ gender_direction(dcgan)

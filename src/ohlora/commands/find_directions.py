@@ -114,14 +114,14 @@ def add_find_options(p: argparse.ArgumentParser) -> None:
         "sex; identity = the eyes and mouth directions bent off the latent moves that change "
         "who the face is, by the HSE face descriptor (not the evaluation's judge) on the "
         "run's first --identity-faces faces (the default; skipped with a warning on runs "
-        "with fewer usable faces than twice the latent's size, 200 for the embedded "
+        "with fewer usable faces than ten per latent dimension, 1,000 for the embedded "
         "generator); none = the SVM normals as found",
     )
     p.add_argument(
         "--identity-faces",
-        type=int_range(200, 100_000),
+        type=int_range(1000, 100_000),
         default=2000,
-        help="--condition identity: faces whose descriptors fit it (200..100000, default "
+        help="--condition identity: faces whose descriptors fit it (1000..100000, default "
         "2000; their descriptors are kept in RUN/identity/ for the next run)",
     )
     p.add_argument(

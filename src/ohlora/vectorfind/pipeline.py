@@ -140,9 +140,11 @@ def _identity_condition(
 ) -> tuple[Condition | None, dict[str, Any]]:
     """The identity condition fitted on the run's first `p.identity_faces` usable faces, and
     what to record of it (faces used, strength, each steered direction's identity loading
-    before and after). A run with too few faces to fit it (twice the latent's dimensions)
-    gets no condition: the record's "skipped" says why (the command prints it as a warning)."""
+    before and after). A run with too few faces to fit it well (`MIN_FACES_PER_DIM` per
+    latent dimension) gets no condition: the record's "skipped" says why (the command prints
+    it as a warning)."""
     from ohlora.store.samples import iter_latents
+    from ohlora.vectorfind import identity
     from ohlora.vectorfind.identity import (
         IDENTITY_HELD,
         identity_condition,
@@ -153,7 +155,7 @@ def _identity_condition(
 
     scores = np.stack([s.column(cols[q]) for q in p.properties], 1)
     usable = np.flatnonzero(s.found & mask & np.isfinite(scores).all(1))[: p.identity_faces]
-    need = 2 * int(np.prod(gen.latent_shape(p.space)))
+    need = identity.MIN_FACES_PER_DIM * int(np.prod(gen.latent_shape(p.space)))
     record: dict[str, Any] = {"descriptor": "hse-faceres", "strength": p.identity_strength}
 
     def skip(faces: int) -> tuple[None, dict[str, Any]]:
