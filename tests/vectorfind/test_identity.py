@@ -59,8 +59,8 @@ def test_a_held_direction_moves_the_person_less_and_still_steers():
     assert hold_identity(-u, m, 0.03) @ -u > 0  # same side as the direction
     with pytest.raises(OhloraError, match="strength must be > 0"):
         hold_identity(u, m, 0.0)
-    with pytest.raises(OhloraError, match="--identity-faces 24"):
-        identity_metric(*(a[:20] for a in _planted()))
+    with pytest.raises(OhloraError, match="--identity-faces 120"):
+        identity_metric(*(a[:100] for a in _planted()))  # ten faces per dimension at least
 
 
 def test_a_held_direction_can_keep_its_cross_talk_as_found():
@@ -139,6 +139,9 @@ def test_descriptors_are_kept_per_row_and_a_killed_run_resumes(tmp_path, monkeyp
     out = run_descriptors(tmp_path, _Gen(), rows, z, chunk=8)
     assert calls[before:] == [3]  # only 117..119 were left
     assert np.array_equal(out[:, 0], z[:, 0])
+    (tmp_path / identity.CACHE).write_bytes(b"PK\x03\x04 cut short")
+    with pytest.raises(OhloraError, match="is damaged: delete it"):
+        run_descriptors(tmp_path, _Gen(), rows, z)
 
 
 def test_a_run_finds_identity_held_directions(small_run, tmp_path, monkeypatch):

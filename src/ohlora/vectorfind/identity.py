@@ -5,7 +5,7 @@ A property's SVM normal is the latent move that best separates faces with high a
 scores, whatever else that move changes. On the embedded DCGAN the eyes direction also
 changes the person: a face descriptor's reading, with the steered properties' own effect
 removed, moves 6 times as much per unit step along the eyes direction as along the pose
-direction (0.106 against 0.017 of the largest such change; the mouth 0.034). Edits asked for
+direction (0.107 against 0.017 of the largest such change; the mouth 0.033). Edits asked for
 the eyes on a turned face lost the person most (README, "Where the person goes").
 
 The condition is fitted on the run's own faces, with a descriptor that is not the judge
@@ -17,12 +17,21 @@ The condition is fitted on the run's own faces, with a descriptor that is not th
   person; `M = A^T A`, scaled to a largest eigenvalue of 1;
 * each conditioned direction u becomes `v ∝ (M + strength I)^-1 u`, the unit move that
   raises the property's linear score (along u) the most per unit of `v^T (M + strength I) v`:
-  the person's change, plus `strength` times the move's length. A large strength leaves u as
-  it was; a small one bends it furthest from the person.
+  the person's change, plus `strength` times the move's length (0.03 by default, measured in
+  the README). A large strength leaves u as it was; a small one bends it furthest from the
+  person;
+* then corrected, by the least change in the same measure, to move the other steered
+  properties in the same proportion to its own as u did (their slopes from a ridge regression
+  of the scores on the same faces): without it the held eyes direction turned the head more,
+  and the editor's turns obeyed less.
+
+The descriptors are kept in RUN/identity/, chunk by chunk, so a run resumes and a second fit
+(another strength) costs nothing.
 """
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -31,8 +40,6 @@ import numpy as np
 
 from ohlora.errors import OhloraError
 
-IDENTITY_FACES = 2000  # sampled faces whose descriptors fit the condition
-IDENTITY_STRENGTH = 0.03  # `strength` above; measured in the README
 RIDGE = 10.0  # the regression's ridge, in latent units squared (z: about 100 per face)
 # faces per latent dimension below which the fit is left out: on runs/n6k the eyes direction
 # held with 200 faces meets the one held with 2,000 at cosine 0.84, with 1,000 at 0.97, and
@@ -52,10 +59,10 @@ def identity_metric(latents: np.ndarray, descriptors: np.ndarray, scores: np.nda
     """
     n, dim = latents.shape
     assert descriptors.shape[0] == n and scores.shape[0] == n, (descriptors.shape, scores.shape)
-    if n < 2 * dim:
+    if n < MIN_FACES_PER_DIM * dim:
         raise OhloraError(
             f"{n} faces cannot fit a {dim}-d identity condition: use --identity-faces "
-            f"{2 * dim} or more (and a store that large)"
+            f"{MIN_FACES_PER_DIM * dim} or more (and a store that large)"
         )
     p = scores.shape[1]
     pairs = [scores[:, [i]] * scores[:, [j]] for i in range(p) for j in range(i + 1, p)]
@@ -147,9 +154,14 @@ def run_descriptors(
     path = Path(run) / CACHE
     known: dict[int, np.ndarray] = {}
     if path.is_file():
-        with np.load(path) as f:
-            if f["generator"].item() == generator.name:
-                known = dict(zip(f["rows"].tolist(), f["descriptors"], strict=True))
+        try:
+            with np.load(path, allow_pickle=False) as f:
+                if f["generator"].item() == generator.name:
+                    known = dict(zip(f["rows"].tolist(), f["descriptors"], strict=True))
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+            raise OhloraError(
+                f"{path} is damaged: delete it (its face descriptors are made again)"
+            ) from None
     todo = [i for i, r in enumerate(rows.tolist()) if r not in known]
     if todo:
         with progress_bar(transient=True) as bar:
