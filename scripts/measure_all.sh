@@ -20,7 +20,12 @@ step $O evaluate $D0 --run $R --cases 50 --protocol v7 --method seed --out $R/ev
 # the default with the turn options a builder may take (the table's rows under the default)
 step $O evaluate $D0 --run $R --cases 50 --protocol v7 --soft-turn 1.5 --out $R/eval-v7-soft15
 step $O evaluate $D0 --run $R --cases 50 --protocol v7 --max-turn 1.0 --out $R/eval-v7-maxturn1
+# the default with the turn carried into the asked regions, and fitted on the run's every face
+step $O evaluate --run $R --cases 50 --protocol v7 --turn-carry 1 --out $R/eval-v7-turncarry1
+step $O find-directions --run $R --k 0.2 --identity-faces 6000 --out $R/directions-if6000
+step $O evaluate --directions $R/directions-if6000 --run $R --cases 50 --protocol v7 --out $R/eval-v7-if6000
 step .venv/bin/python scripts/identity_references.py
+step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 --per-ask --turn-carry 1
 step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 --per-ask
 step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 --per-ask $D0
 C8="--carry 0.5 --region-carry 0.5 --carry-res 8"  # the 8 px carry, the default before

@@ -72,6 +72,8 @@ VF_PIPELINE = "ohlora/vectorfind/pipeline.py"
 CONDITION_TESTS = ("tests/vectorfind/test_condition.py",)
 IDENTITY = "ohlora/vectorfind/identity.py"
 IDENTITY_TESTS = ("tests/vectorfind/test_identity.py",)
+CLIPS = "ohlora/studio/clips.py"
+CLIPS_TESTS = ("tests/studio/test_clips.py",)
 TFJS = "ohlora/faces/tfjs_graph.py"
 TFJS_TESTS = ("tests/faces/test_tfjs_graph.py",)
 DESCRIPTOR = "ohlora/faces/descriptor.py"
@@ -506,7 +508,7 @@ MUTANTS = [
     Mutant(
         "local-carry-posed-off",
         LOCAL,
-        "hp = self._carried(coarse, posed[sl], posed_grids[sl], _share(posed_share[sl]))",
+        "hp = self.g.advance(turned[0] + turned[1] * _share(posed_share[sl]), self.res)",
         "hp = self.g.features(posed[sl], self.res)",
         LOCAL_TESTS,
         "the turned face is rendered without the base face carried into it",
@@ -514,10 +516,26 @@ MUTANTS = [
     Mutant(
         "local-carry-full-off",
         LOCAL,
-        "hf = self._carried(coarse, latents, full_grids[sl], w)",
-        "hf = self.g.features(latents, self.res)",
+        "h4 = h4 + correction * w",
+        "pass",
         LOCAL_TESTS,
         "inside the eyes and mouth regions the edited face is not carried",
+    ),
+    Mutant(
+        "local-turn-carry-off",
+        LOCAL,
+        "h4 = h4 + turned[1] * turn_w",
+        "pass",
+        LOCAL_TESTS,
+        "inside the asked regions the turn brings its new person back (no turn carry)",
+    ),
+    Mutant(
+        "local-turn-carry-full-flow",
+        LOCAL,
+        "h4 = h4 + turned[1] * turn_w",
+        "h4 = h4 + correction * turn_w",
+        LOCAL_TESTS,
+        "the region gets its own face's correction (its step pulled back), not the turn's",
     ),
     Mutant(
         "local-carry-region-share",
@@ -745,6 +763,14 @@ MUTANTS = [
         "gains calibrated with another region carry are served from the cache",
     ),
     Mutant(
+        "gains-key-no-turn-carry",
+        GAIN_CACHE,
+        '"turn_carry": renderer.turn_carry,',
+        "",
+        GAIN_CACHE_TESTS,
+        "gains calibrated with another turn carry are served from the cache",
+    ),
+    Mutant(
         "gains-key-no-fingerprint",
         GAIN_CACHE,
         "for a in (s.vectors, s.response_b, s.response_c, images):",
@@ -888,6 +914,30 @@ MUTANTS = [
         "                pass",
         IDENTITY_TESTS,
         "descriptors are kept only when the whole job ends (a kill loses them all)",
+    ),
+    Mutant(
+        "identity-held-ignored",
+        VF_PIPELINE,
+        "held = [q for q in p.properties if q in p.identity_held]",
+        'held = [q for q in p.properties if q in ("eyes", "mouth")]',
+        IDENTITY_TESTS,
+        "--identity-held is ignored (the eyes and mouth always held)",
+    ),
+    Mutant(
+        "clip-pose-unbounded",
+        CLIPS,
+        'targets["pose"] = np.clip(targets["pose"], lo, hi)',
+        "pass",
+        CLIPS_TESTS,
+        "a clip asks a face to turn past the generator's reach",
+    ),
+    Mutant(
+        "clip-pose-pulls-the-rest-back",
+        CLIPS,
+        'lo, hi = min(-POSE_REACH, rest["pose"]), max(POSE_REACH, rest["pose"])',
+        "lo, hi = -POSE_REACH, POSE_REACH",
+        CLIPS_TESTS,
+        "a face already turned past the limit is pulled back towards the centre in every frame",
     ),
     Mutant(
         "tfjs-same-pad-before",

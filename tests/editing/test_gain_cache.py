@@ -67,6 +67,14 @@ def test_the_key_names_everything_the_gains_depend_on(parts):
             CALIBRATION,
             (images, readings),
         ),
+        "turn carry": (
+            g,
+            d,
+            LocalRenderer(g, carry=0.5, region_carry=0.5, turn_carry=1.0),
+            meter,
+            CALIBRATION,
+            (images, readings),
+        ),
         "carry map size": (
             g,
             d,

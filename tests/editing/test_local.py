@@ -231,7 +231,8 @@ def test_carry_brings_the_turned_face_back_towards_its_own(small_run, dcgan):
         full_grids, full_weight = r.carry_grids(full, m.carry)
         assert np.abs(full_grids - grids).max() > 0.01
         coarse = dcgan.features(z, r.carry_res)
-        own = dcgan.from_features(r._carried(coarse, full, full_grids, _share(full_weight)))
+        h4, correction = r._correction(coarse, full, full_grids)
+        own = dcgan.from_features(dcgan.advance(h4 + correction * _share(full_weight), r.res))
         assert np.array_equal(r.render(z, posed, full, everywhere), own)
     finally:
         r.close()
@@ -318,3 +319,41 @@ def test_a_face_seen_again_is_not_analysed_or_rendered_again_and_renders_the_sam
         assert not np.array_equal(first, second)
     finally:
         fresh.close()
+
+
+@pytest.mark.slow
+def test_turn_carry_brings_the_person_back_inside_the_regions_and_not_the_step(small_run, dcgan):
+    z = dcgan.sample_latents(6, 41)
+    d = load_directions(small_run, None)
+    eyes = 2.5 * d.sets["all"].vectors[d.sets["all"].names.index("eyes")].astype(np.float32)
+    base = dcgan.synthesize(z).astype(float)
+    plain = LocalRenderer(dcgan, carry=0.8, carry_res=4, region_carry=0.0)
+    turn = LocalRenderer(dcgan, carry=0.8, carry_res=4, region_carry=0.0, turn_carry=1.0)
+    try:
+        # no turn: nothing to correct, the two render alike (the eyes step as it was)
+        m = plain.masks(z, z, [("eyes",)] * 6)
+        parts = {"eyes": z + eyes}
+        assert np.array_equal(
+            plain.render(z, z, z + eyes, m, parts), turn.render(z, z, z + eyes, m, parts)
+        )
+        # a turn: inside the eyes region the face's colours come back towards the person's
+        posed = z + _pose_step(small_run)
+        m = plain.masks(z, posed, [("eyes",)] * 6)
+        assert m.carry is not None and m.found.all()
+        parts = {"eyes": posed + eyes}
+        before = plain.render(z, posed, posed + eyes, m, parts).astype(float)
+        after = turn.render(z, posed, posed + eyes, m, parts).astype(float)
+        big = torch.nn.functional.interpolate(torch.from_numpy(m.parts["eyes"])[:, None], 64)
+        w = big[:, 0, :, :, None].numpy()
+
+        def gap(im: np.ndarray) -> float:  # region's mean colour against the base face's
+            mean = lambda x: (x * w).sum((1, 2)) / w.sum((1, 2))  # noqa: E731
+            return float(np.abs(mean(im) - mean(base)).mean())
+
+        assert gap(after) < 0.8 * gap(before), (gap(after), gap(before))
+        # the region still shows its own step: not the turned face without it
+        without = turn.render(z, posed, posed, m, {"eyes": posed}).astype(float)
+        assert np.abs((after - without) * w).sum() / w.sum() / 3 > 2.0
+    finally:
+        plain.close()
+        turn.close()

@@ -115,3 +115,15 @@ def test_talk_caps_the_mouth_unless_the_rest_face_is_already_more_open():
     assert t["mouth"].max() == pytest.approx(clips.TALK_MOUTH_CAP)
     t = clips.clip_targets("talk", 4, 30, 3, {"eyes": 0.0, "mouth": 2.5, "pose": 0.0})
     assert t["mouth"].max() == pytest.approx(2.5) and t["mouth"].min() < 2.5 - 1.0
+
+
+def test_turn_stays_within_the_generators_reach_unless_the_rest_face_is_beyond_it():
+    rest = {"eyes": 0.0, "mouth": 0.0, "pose": 0.0}
+    centred = clips.clip_targets("turn", 4, 30, 3, rest)
+    swept = clips.to_targets(clips.clip_weights("turn", 4, 30, 3), rest)
+    np.testing.assert_array_equal(centred["pose"], swept["pose"])  # a centred face: as swept
+    near = clips.clip_targets("turn", 4, 30, 3, {"eyes": 0.0, "mouth": 0.0, "pose": 1.5})
+    assert near["pose"].max() == pytest.approx(clips.POSE_REACH)
+    assert near["pose"].min() < 1.5 - 1.0  # it still turns the other way
+    far = clips.clip_targets("turn", 4, 30, 3, {"eyes": 0.0, "mouth": 0.0, "pose": -2.7})
+    assert far["pose"].min() == pytest.approx(-2.7) and far["pose"].max() > -2.7 + 1.0

@@ -172,6 +172,13 @@ def test_a_run_finds_identity_held_directions(small_run, tmp_path, monkeypatch):
     streamed, _, _ = find_for_run(run, replace(p, stream=True), save=False)
     cos = (streamed.sets["all"].vectors * d.sets["all"].vectors).sum(1)
     assert streamed.params["identity"]["faces"] == rec["faces"] and cos.min() > 0.999
+    # a builder may hold the eyes alone: the mouth stays as found, the eyes as held before
+    eyes, _, _ = find_for_run(run, replace(p, identity_held=("eyes",)), save=False)
+    assert eyes.params["identity"]["held"] == ["eyes"]
+    assert np.array_equal(eyes.sets["all"].vector("mouth"), plain.sets["all"].vector("mouth"))
+    assert float(eyes.sets["all"].vector("eyes") @ d.sets["all"].vector("eyes")) > 0.99
+    with pytest.raises(OhloraError, match="--identity-held hair_color: not steered"):
+        find_for_run(run, replace(p, identity_held=("eyes", "hair_color")), save=False)
 
 
 def test_a_run_too_small_for_the_condition_is_warned_not_refused(small_run, tmp_path):

@@ -228,14 +228,16 @@ def add_max_turn_arg(p: argparse.ArgumentParser) -> None:
 
 
 def add_carry_arg(p: argparse.ArgumentParser) -> None:
-    """--carry, --region-carry, --carry-res and --region-steps: how much of the unedited
-    face a region-local edit carries into the edited one, and what its regions show."""
+    """--carry, --region-carry, --carry-res, --region-steps and --turn-carry: how much of the
+    unedited face a region-local edit carries into the edited one, and what its regions
+    show."""
     from ohlora.editing.params import (
         CARRY_RESOLUTIONS,
         DEFAULT_CARRY,
         DEFAULT_CARRY_RES,
         DEFAULT_REGION_CARRY,
         DEFAULT_REGION_STEPS,
+        DEFAULT_TURN_CARRY,
         REGION_STEPS,
     )
 
@@ -275,6 +277,16 @@ def add_carry_arg(p: argparse.ArgumentParser) -> None:
         help="what each asked region shows: own = the turned face plus that region's step "
         "alone (keeps more of the person), shared = the whole edit in the eyes and the mouth "
         f"alike (the default before); default {DEFAULT_REGION_STEPS}",
+    )
+    p.add_argument(
+        "--turn-carry",
+        type=float_range(0.0, 1.0),
+        default=DEFAULT_TURN_CARRY,
+        metavar="SHARE",
+        help="inside the asked eyes and mouth regions of a turned face, the share of the "
+        "turn's carry added to the region's own features, its step kept (0..1; 0 = none, "
+        "the turned latent's new person shows there; 1 = more of the person, a smaller "
+        f"turn; default {DEFAULT_TURN_CARRY})",
     )
 
 

@@ -38,7 +38,12 @@ import numpy as np
 
 from ohlora.editing.gain_cache import gains_key, load_gains, store_gains
 from ohlora.editing.local import LocalRenderer
-from ohlora.editing.params import DEFAULT_CARRY, DEFAULT_CARRY_RES, DEFAULT_REGION_CARRY
+from ohlora.editing.params import (
+    DEFAULT_CARRY,
+    DEFAULT_CARRY_RES,
+    DEFAULT_REGION_CARRY,
+    DEFAULT_TURN_CARRY,
+)
 from ohlora.errors import OhloraError
 from ohlora.generators.base import Generator
 from ohlora.scorers.meter import PropertyMeter
@@ -109,6 +114,7 @@ class Editor:
                 carry=DEFAULT_CARRY,
                 region_carry=DEFAULT_REGION_CARRY,
                 carry_res=DEFAULT_CARRY_RES,
+                turn_carry=DEFAULT_TURN_CARRY,
             )
         self.local = local if method == "local" else None
         self.max_change = dict(max_change or {})

@@ -64,6 +64,7 @@ def gains_key(
             "carry_res": renderer.carry_res,
             "region_carry": renderer.region_carry,
             "region_steps": renderer.region_steps,
+            "turn_carry": renderer.turn_carry,
         },
         "meter": {
             "scorer": type(meter.scorer).__name__,

@@ -2,7 +2,7 @@
 
 Fields carry the command-line names of `ohlora edit` / `ohlora evaluate` (`--directions`,
 `--refine`, `--views`, `--method`, `--workers`, `--max-turn`, `--soft-turn`, `--carry`,
-`--region-carry`, `--carry-res`, `--region-steps`).
+`--region-carry`, `--carry-res`, `--region-steps`, `--turn-carry`).
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ CARRY_RESOLUTIONS = (4, 8)  # the coarse maps the carry can replace (px)
 DEFAULT_CARRY_RES = 4  # 8 px with carry 0.5, region carry 0.5: the default before
 REGION_STEPS = ("own", "shared")  # what each asked region shows (see `region_steps` below)
 DEFAULT_REGION_STEPS = "own"
+# 1.0 keeps more of the person and turns the head less far (README, "Keeping the person")
+DEFAULT_TURN_CARRY = 0.0
 DEFAULT_SOFT_TURN = 0.0  # as asked; 1.5 and 2.5 measured in the README ("Keeping the person")
 
 
@@ -53,3 +55,7 @@ class EditParams:
     # eyes not drawn from a latent moved along the mouth's direction too); "shared", the whole
     # edit in every region (the default before)
     region_steps: str = DEFAULT_REGION_STEPS
+    # inside the asked regions, the share of the turned face's own carry correction added to
+    # the region's map (its step kept): without it the middle of a turned face showed the
+    # turned latent's new person wherever the eyes or mouth were asked
+    turn_carry: float = DEFAULT_TURN_CARRY

@@ -39,6 +39,7 @@ def open_editor(run: Path, params: EditParams | None = None) -> Editor:
             region_carry=p.region_carry,
             carry_res=p.carry_res,
             region_steps=p.region_steps,
+            turn_carry=p.turn_carry,
         )
     return Editor(
         g,

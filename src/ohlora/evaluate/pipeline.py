@@ -90,6 +90,7 @@ def evaluate_run(
         "region carry": editor.local.region_carry if editor.local is not None else 0.0,
         "carry res": editor.local.carry_res if editor.local is not None else 0,
         "region steps": editor.local.region_steps if editor.local is not None else "",
+        "turn carry": editor.local.turn_carry if editor.local is not None else 0.0,
         "views (edit)": editor.meter.views if editor.meter is not None else 0,
         "judge": p.judge,
         "second judge": p.second_judge,

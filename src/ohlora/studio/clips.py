@@ -66,6 +66,11 @@ PHRASE_WORDS = (2, 4)
 PHRASE_PAUSE_S = (0.3, 0.6)
 BLINK_EVERY_S = 2.0  # the blink clip: one blink per this many seconds (at least one)
 TURN_AMPLITUDE = 1.2  # the turn clip: pose weight swept over +-this, one period per clip
+# no frame asks a pose further out than this (normalised units) unless the rest face already
+# sits there: within +-2 sd lie about 95% of the population's poses, and beyond them the
+# generator stops turning (a turn clip of a face at +2.7 asked up to +4.1 turned back, corr
+# -0.94; README, "Clips")
+POSE_REACH = 2.0
 LOOP_CLOSE_S = 0.5  # idle: ease back to the first frame over the last half second
 
 
@@ -227,8 +232,13 @@ def clip_targets(
 
     In `talk` the mouth target is capped at TALK_MOUTH_CAP (or the rest face's own mouth, if
     that is higher): the mouth's scores are skewed (closed faces bunch near -0.8, open ones
-    reach +3), and a syllable of a face whose mouth is already ajar would otherwise shout."""
+    reach +3), and a syllable of a face whose mouth is already ajar would otherwise shout.
+    In every clip the pose stays within +-POSE_REACH (or as far out as the rest face sits): a
+    face already turned far is turned back and forth on its own side of the limit, not asked
+    past the generator's reach."""
     targets = to_targets(clip_weights(clip, seconds, fps, seed), rest)
     if clip == "talk":
         targets["mouth"] = np.minimum(targets["mouth"], max(TALK_MOUTH_CAP, rest["mouth"]))
+    lo, hi = min(-POSE_REACH, rest["pose"]), max(POSE_REACH, rest["pose"])
+    targets["pose"] = np.clip(targets["pose"], lo, hi)
     return targets

@@ -45,9 +45,6 @@ RIDGE = 10.0  # the regression's ridge, in latent units squared (z: about 100 pe
 # held with 200 faces meets the one held with 2,000 at cosine 0.84, with 1,000 at 0.97, and
 # a 600-face run's held directions obeyed visibly less (its blink and edit tests)
 MIN_FACES_PER_DIM = 10
-# the directions held off the person: those whose edits lost it (the pose direction's own
-# loading is a sixth of the eyes'; held too, it measured no better: README)
-IDENTITY_HELD = ("eyes", "mouth")
 CACHE = "identity/hse-faceres.npz"  # RUN/...: descriptors of store rows, reused between runs
 
 

@@ -39,3 +39,6 @@ class FindParams:
     condition: str = "identity"
     identity_faces: int = 2000  # faces whose descriptors fit the identity condition
     identity_strength: float = 0.03  # smaller bends further from the person (> 0)
+    # the directions bent off the person: those whose edits lost it (the pose direction's own
+    # loading is a sixth of the eyes'; held too, it measured no better: README)
+    identity_held: tuple[str, ...] = ("eyes", "mouth")

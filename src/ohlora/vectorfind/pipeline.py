@@ -64,6 +64,11 @@ def find_for_run(
     gen = generators.load(sample_cfg["generator"])
     layers = None if p.layers is None else list(p.layers)
     held_names = conditions_for(p.condition, gen, p.space)
+    stray = [q for q in p.identity_held if q not in p.properties]
+    if held_names == ["identity"] and stray:
+        raise OhloraError(
+            f"--identity-held {','.join(stray)}: not steered; hold some of {','.join(p.properties)}"
+        )
     # the names below are the ones directions and run configs have always recorded
     recorded: dict[str, Any] = {
         "run": str(run),
@@ -146,7 +151,6 @@ def _identity_condition(
     from ohlora.store.samples import iter_latents
     from ohlora.vectorfind import identity
     from ohlora.vectorfind.identity import (
-        IDENTITY_HELD,
         identity_condition,
         identity_metric,
         linear_responses,
@@ -179,7 +183,7 @@ def _identity_condition(
         return skip(int(ok.sum()))
     x = latents_in_space(gen, z[ok], p.space).reshape(int(ok.sum()), -1)
     metric = identity_metric(x, found[ok], scores[usable][ok])
-    held = [q for q in p.properties if q in IDENTITY_HELD]
+    held = [q for q in p.properties if q in p.identity_held]
     record.update(faces=int(ok.sum()), held=held)
     responses = dict(zip(p.properties, linear_responses(x, scores[usable][ok]), strict=True))
     return identity_condition(metric, p.identity_strength, held, record, responses), record
