@@ -241,22 +241,23 @@ def add_carry_arg(p: argparse.ArgumentParser) -> None:
         REGION_STEPS,
     )
 
-    p.add_argument(
+    def share(flag: str, hi: float, default: float, text: str) -> None:
+        p.add_argument(flag, type=float_range(0.0, hi), default=default, metavar="SHARE", help=text)
+
+    share(
         "--carry",
-        type=float_range(0.0, 0.95),
-        default=DEFAULT_CARRY,
-        metavar="SHARE",
-        help="region-local edits: the share of the edited face's coarse features taken from "
+        0.95,
+        DEFAULT_CARRY,
+        "region-local edits: the share of the edited face's coarse features taken from "
         "the unedited face, moved along the face's landmarks into the new pose and "
         f"expression (0..0.95; 0 = none; default {DEFAULT_CARRY}); keeps the person while "
         "the head turns, at some cost in how far eyes and mouth obey",
     )
-    p.add_argument(
+    share(
         "--region-carry",
-        type=float_range(0.0, 1.0),
-        default=DEFAULT_REGION_CARRY,
-        metavar="SHARE",
-        help="how much of --carry applies inside the asked eyes and mouth regions (0..1; "
+        1.0,
+        DEFAULT_REGION_CARRY,
+        "how much of --carry applies inside the asked eyes and mouth regions (0..1; "
         f"1 = as elsewhere, the most of the person kept; 0 = none, the most obedience; "
         f"default {DEFAULT_REGION_CARRY})",
     )
@@ -278,12 +279,11 @@ def add_carry_arg(p: argparse.ArgumentParser) -> None:
         "alone (keeps more of the person), shared = the whole edit in the eyes and the mouth "
         f"alike (the default before); default {DEFAULT_REGION_STEPS}",
     )
-    p.add_argument(
+    share(
         "--turn-carry",
-        type=float_range(0.0, 1.0),
-        default=DEFAULT_TURN_CARRY,
-        metavar="SHARE",
-        help="inside the asked eyes and mouth regions of a turned face, the share of the "
+        1.0,
+        DEFAULT_TURN_CARRY,
+        "inside the asked eyes and mouth regions of a turned face, the share of the "
         "turn's carry added to the region's own features, its step kept (0..1; 0 = none, "
         "the turned latent's new person shows there; 1 = more of the person, a smaller "
         f"turn; default {DEFAULT_TURN_CARRY})",
