@@ -51,6 +51,7 @@ NORMALISE = "ohlora/properties/normalise.py"
 LOCAL = "ohlora/editing/local.py"
 KEEPING = "ohlora/evaluate/keeping.py"
 DLIB = "ohlora/scorers/dlib/analysis.py"
+METRICS = "ohlora/evaluate/metrics.py"
 REGIONS = "ohlora/faces/regions.py"
 FLOW = "ohlora/faces/flow.py"
 GAIN_CACHE = "ohlora/editing/gain_cache.py"
@@ -63,6 +64,7 @@ VECTORFIND_TESTS = ("tests/vectorfind", "tests/editing/test_editor.py")
 NORMALISE_TESTS = ("tests/properties/test_normalise.py",)
 LOCAL_TESTS = ("tests/editing/test_local.py",)
 KEEPING_TESTS = ("tests/evaluate/test_keeping.py",)
+METRICS_TESTS = ("tests/evaluate/test_metrics.py",)
 DLIB_TESTS = ("tests/scorers/dlib/test_analysis.py",)
 REGIONS_TESTS = ("tests/faces/test_regions.py",)
 GAIN_CACHE_TESTS = ("tests/editing/test_gain_cache.py",)
@@ -737,6 +739,54 @@ MUTANTS = [
         "turn = np.abs(asked[:, 2]).astype(float)",
         KEEPING_TESTS,
         "identity is binned by the asked pose, not by the turn from the face's own",
+    ),
+    Mutant(
+        "keep-clip-frame-0-counted",
+        KEEPING,
+        "dist = identity_distance(seen.descriptors[1:], seen.descriptors[0])",
+        "dist = identity_distance(seen.descriptors, seen.descriptors[0])",
+        KEEPING_TESTS,
+        "a clip's frame 0 is counted as the same person as itself",
+    ),
+    Mutant(
+        "keep-clip-background-everywhere",
+        KEEPING,
+        'background = float(change[:, outside].mean()) if outside.any() else float("nan")',
+        "background = float(change.mean())",
+        KEEPING_TESTS,
+        "a clip's background change is counted on the person too",
+    ),
+    Mutant(
+        "dlib-same-person-looser",
+        DLIB,
+        "SAME_PERSON = 0.6",
+        "SAME_PERSON = 0.7",
+        KEEPING_TESTS,
+        "the same-person threshold is not dlib's published 0.6",
+    ),
+    Mutant(
+        "metrics-v7-signed",
+        METRICS,
+        "pass_v7 = enough and all(ge(abs(corr[p]), V7_ABS_CORR[p]) for p in PROPS)",
+        "pass_v7 = enough and all(ge(corr[p], V7_ABS_CORR[p]) for p in PROPS)",
+        METRICS_TESTS,
+        "the v7 rule reads the sign of the corr (it takes |corr|)",
+    ),
+    Mutant(
+        "metrics-lost-faces-ignored",
+        METRICS,
+        "enough = ok.sum() >= MIN_VALID * len(asked)",
+        "enough = True",
+        METRICS_TESTS,
+        "a case with most of its faces lost still passes",
+    ),
+    Mutant(
+        "metrics-v3-mae-off",
+        METRICS,
+        "and np.isfinite(mae[p]) and mae[p] <= V3_MAE[p]",
+        "and np.isfinite(mae[p])",
+        METRICS_TESTS,
+        "the v3 rule forgets its MAE bound",
     ),
     Mutant(
         "dlib-eyes-width",

@@ -92,3 +92,32 @@ def test_the_judge_sees_the_unedited_face_as_itself(dcgan):
     assert k.distance[0] == pytest.approx(0.0, abs=1e-6) and k.distance[1] > 0.3
     assert k.background > 0
     assert k.base_descriptor is not None and k.base_descriptor.shape == (128,)  # diversity's
+
+
+class _PresetJudge:
+    """Stands in for dlib's judge where only the arithmetic is under test: it 'reads' the
+    descriptors it was given, one per frame."""
+
+    def __init__(self, descriptors: np.ndarray) -> None:
+        self.descriptors = descriptors
+
+    def analyse(self, frames: np.ndarray) -> object:
+        assert len(frames) == len(self.descriptors), (frames.shape, self.descriptors.shape)
+        return type("Seen", (), {"descriptors": self.descriptors})()
+
+
+def test_a_clip_is_measured_against_frame_0_and_without_it():
+    from ohlora.evaluate.keeping import clip_consistency
+
+    # frames 1..3 lie 0.55, 0.65 and 0 from frame 0: dlib's rule (< 0.6) calls two of the
+    # three the same person; frame 0 itself is not counted
+    desc = np.zeros((4, 128))
+    desc[1, 0], desc[2, 0] = 0.55, 0.65
+    frames = np.full((4, 64, 64, 3), 100, np.uint8)
+    frames[1:3, 16:48, 16:48] = 200  # the person moves
+    frames[3, :4] = 130  # the background's top 4 rows change by 30 in the last frame
+    c = clip_consistency(frames, _Checks(_PresetJudge(desc)))
+    assert c.same_share == pytest.approx(2 / 3)
+    assert c.mean_distance == pytest.approx(0.4) and c.max_distance == pytest.approx(0.65)
+    outside = 64 * 64 - 32 * 32
+    assert c.background_change == pytest.approx(30 * 4 * 64 / outside / 3)
