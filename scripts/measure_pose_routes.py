@@ -1,6 +1,6 @@
 """Ways to turn the head, each measured for identity (dlib) and obedience (mesh and dlib).
 
-Pose is where edits lose the person (README, "Keeping the person"). Each route below turns
+Pose is where edits lose the person (docs/keeping-the-person.md). Each route below turns
 held-out faces (seeds 1e9+101 on) to the asked poses {-1.8, -1.2, -0.6, 0.6, 1.2}, the other
 properties not asked, and is graded by judges the route never uses: dlib's descriptor distance
 to the unedited face (< 0.6 = the same person) and dlib's yaw reading, beside the mesh's pose.

@@ -137,7 +137,7 @@ def add_find_options(p: argparse.ArgumentParser) -> None:
         default=["eyes", "mouth"],
         help="--condition identity: the steered directions bent off the person, "
         "comma-separated (default eyes,mouth; eyes alone measured 0.8 points less of the "
-        "person kept for a mouth that obeys the mesh better: README)",
+        "person kept for a mouth that obeys the mesh better: docs/keeping-the-person.md)",
     )
     add_rng_seed_arg(p, "seed of the validation split and the SVM")
 

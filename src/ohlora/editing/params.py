@@ -10,15 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_CARRY = 0.8  # measured in the README ("Keeping the person")
+DEFAULT_CARRY = 0.8  # measured in docs/keeping-the-person.md
 DEFAULT_REGION_CARRY = 0.0
 CARRY_RESOLUTIONS = (4, 8)  # the coarse maps the carry can replace (px)
 DEFAULT_CARRY_RES = 4  # 8 px with carry 0.5, region carry 0.5: the default before
 REGION_STEPS = ("own", "shared")  # what each asked region shows (see `region_steps` below)
 DEFAULT_REGION_STEPS = "own"
-# 1.0 keeps more of the person and turns the head less far (README, "Keeping the person")
+# 1.0 keeps more of the person and turns the head less far (docs/keeping-the-person.md)
 DEFAULT_TURN_CARRY = 0.0
-DEFAULT_SOFT_TURN = 0.0  # as asked; 1.5 and 2.5 measured in the README ("Keeping the person")
+DEFAULT_SOFT_TURN = 0.0  # as asked; 1.5 and 2.5 measured in docs/keeping-the-person.md
 
 
 @dataclass(frozen=True)

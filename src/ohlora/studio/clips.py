@@ -69,7 +69,7 @@ TURN_AMPLITUDE = 1.2  # the turn clip: pose weight swept over +-this, one period
 # no frame asks a pose further out than this (normalised units) unless the rest face already
 # sits there: within +-2 sd lie 96% of runs/n6k's 5,739 poses, and beyond them the
 # generator stops turning (a turn clip of a face at +2.7 asked up to +4.1 turned back, corr
-# -0.94; README, "Clips")
+# -0.94; docs/keeping-the-person.md)
 POSE_REACH = 2.0
 LOOP_CLOSE_S = 0.5  # idle: ease back to the first frame over the last half second
 

@@ -4,11 +4,11 @@ attribute that must stay, by projecting each direction off that attribute's dire
 On the embedded DCGAN the eyes and mouth directions lean towards the face's gender (cosine
 about 0.25 with a gender direction fitted on the shipped hand labels; pose -0.04): a step
 that opens the eyes also makes the face a little more one sex, which a face-recognition model
-reads as another person. Measured in the README: projected off it, the directions keep the
-person a little more and obey a little less, on the same curve as the other levers, so it is
-an option (`ohlora find-directions --condition gender`), not the default. The gender direction
-is a linear SVM on the latents of the 2,000 hand-labelled faces shipped with the package
-(`ohlora.classifiers.labels`), which exist for that generator only.
+reads as another person. Measured in docs/keeping-the-person.md: projected off it, the
+directions keep the person a little more and obey a little less, on the same curve as the
+other levers, so it is an option (`ohlora find-directions --condition gender`), not the
+default. The gender direction is a linear SVM on the latents of the 2,000 hand-labelled faces
+shipped with the package (`ohlora.classifiers.labels`), which exist for that generator only.
 """
 
 from __future__ import annotations

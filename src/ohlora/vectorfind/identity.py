@@ -6,7 +6,8 @@ scores, whatever else that move changes. On the embedded DCGAN the eyes directio
 changes the person: a face descriptor's reading, with the steered properties' own effect
 removed, moves 6 times as much per unit step along the eyes direction as along the pose
 direction (0.107 against 0.017 of the largest such change; the mouth 0.033). Edits asked for
-the eyes on a turned face lost the person most (README, "Where the person goes").
+the eyes on a turned face lost the person most (docs/keeping-the-person.md, "Where the
+person goes").
 
 The condition is fitted on the run's own faces, with a descriptor that is not the judge
 (`ohlora.faces.descriptor`, HSE's face network; the evaluation grades identity with dlib's):
@@ -18,8 +19,8 @@ The condition is fitted on the run's own faces, with a descriptor that is not th
 * each conditioned direction u becomes `v ∝ (M + strength I)^-1 u`, the unit move that
   raises the property's linear score (along u) the most per unit of `v^T (M + strength I) v`:
   the person's change, plus `strength` times the move's length (0.03 by default, measured in
-  the README). A large strength leaves u as it was; a small one bends it furthest from the
-  person;
+  docs/keeping-the-person.md). A large strength leaves u as it was; a small one bends it
+  furthest from the person;
 * then corrected, by the least change in the same measure, to move the other steered
   properties in the same proportion to its own as u did (their slopes from a ridge regression
   of the scores on the same faces): without it the held eyes direction turned the head more,

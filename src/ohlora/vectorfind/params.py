@@ -40,5 +40,5 @@ class FindParams:
     identity_faces: int = 2000  # faces whose descriptors fit the identity condition
     identity_strength: float = 0.03  # smaller bends further from the person (> 0)
     # the directions bent off the person: those whose edits lost it (the pose direction's own
-    # loading is a sixth of the eyes'; held too, it measured no better: README)
+    # loading is a sixth of the eyes'; held too, it measured no better: docs/keeping-the-person.md)
     identity_held: tuple[str, ...] = ("eyes", "mouth")
