@@ -24,6 +24,9 @@ step $O evaluate $D0 --run $R --cases 50 --protocol v7 --max-turn 1.0 --out $R/e
 step $O evaluate --run $R --cases 50 --protocol v7 --turn-carry 1 --out $R/eval-v7-turncarry1
 step $O find-directions --run $R --k 0.2 --identity-faces 6000 --out $R/directions-if6000
 step $O evaluate --directions $R/directions-if6000 --run $R --cases 50 --protocol v7 --out $R/eval-v7-if6000
+step .venv/bin/python scripts/case_bootstrap.py $R/eval-v7-auto
+step .venv/bin/python scripts/case_bootstrap.py $R/eval-v7-turncarry1 --against $R/eval-v7-auto
+step .venv/bin/python scripts/measure_background_split.py --run $R
 step .venv/bin/python scripts/identity_references.py
 step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 --per-ask --turn-carry 1
 step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 --per-ask
