@@ -3,6 +3,8 @@ summarised over every edited face; the independent judge on real faces (slow).""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -101,9 +103,9 @@ class _PresetJudge:
     def __init__(self, descriptors: np.ndarray) -> None:
         self.descriptors = descriptors
 
-    def analyse(self, frames: np.ndarray) -> object:
+    def analyse(self, frames: np.ndarray) -> SimpleNamespace:
         assert len(frames) == len(self.descriptors), (frames.shape, self.descriptors.shape)
-        return type("Seen", (), {"descriptors": self.descriptors})()
+        return SimpleNamespace(descriptors=self.descriptors)
 
 
 def test_a_clip_is_measured_against_frame_0_and_without_it():
