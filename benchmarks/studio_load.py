@@ -26,8 +26,12 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from machine import describe  # benchmarks/machine.py (this script's folder is on sys.path)
+
+if TYPE_CHECKING:
+    import httpx
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("GLOG_minloglevel", "2")
@@ -46,15 +50,15 @@ def targets(i: int, n: int) -> tuple[float, float, float]:
 
 
 def request(
-    client: object, url: str, seed: int, values: tuple[float, ...], timeout: float
+    client: httpx.Client, url: str, seed: int, values: tuple[float, ...], timeout: float
 ) -> str | None:
     """One slider render through the REST API; None, or what went wrong."""
-    post = client.post(  # type: ignore[attr-defined]
+    post = client.post(
         f"{url}gradio_api/call/render", json={"data": [str(seed), *values]}, timeout=timeout
     )
     post.raise_for_status()
     event = post.json()["event_id"]
-    body = client.get(f"{url}gradio_api/call/render/{event}", timeout=timeout).text  # type: ignore[attr-defined]
+    body = client.get(f"{url}gradio_api/call/render/{event}", timeout=timeout).text
     kind, data = "", ""
     for line in body.splitlines():
         if line.startswith("event:"):
@@ -77,12 +81,14 @@ def client_main(url: str, seed: int, alone: int, requests: int, timeout: float) 
         if err:
             print(json.dumps({"alone": [], "load": [], "errors": [err], "wall": 0.0}))
             return 1
-        times = []
+        times, alone_errors = [], []
         for i in range(alone):
             e, m, p = targets(i, alone)
             t0 = time.perf_counter()
             err = request(client, url, seed, (e, m + 0.005, p), timeout)
             times.append(time.perf_counter() - t0)
+            if err:
+                alone_errors.append(err)
 
         def one(i: int) -> tuple[float, str | None]:
             e, m, p = targets(i, requests)
@@ -97,7 +103,7 @@ def client_main(url: str, seed: int, alone: int, requests: int, timeout: float) 
         with ThreadPoolExecutor(max_workers=requests) as pool:
             results = list(pool.map(one, range(requests)))
         wall = time.perf_counter() - t0
-    errors = ([err] if err else []) + [e for _, e in results if e]
+    errors = alone_errors + [e for _, e in results if e]
     print(
         json.dumps(
             {"alone": times, "load": [t for t, _ in results], "errors": errors, "wall": wall}
