@@ -41,8 +41,12 @@ def load(folder: Path) -> dict[str, np.ndarray]:
     if not path.is_file():
         raise SystemExit(f"error: {path} not found: give a folder written by `ohlora evaluate`")
     rows = list(csv.DictReader(path.open()))
-    cols = {k: np.array([float(r[k]) if r[k] != "" else np.nan for r in rows]) for k in rows[0]}
-    return cols
+    if not rows or "seed" not in rows[0]:
+        raise SystemExit(f"error: {path} has no cases (or no seed column): evaluate again")
+    try:
+        return {k: np.array([float(r[k]) if r[k] else np.nan for r in rows]) for k in rows[0]}
+    except (TypeError, ValueError) as e:
+        raise SystemExit(f"error: {path} holds a value that is not a number ({e})") from None
 
 
 def interval(values: np.ndarray, idx: np.ndarray) -> tuple[float, float, float]:
