@@ -273,6 +273,19 @@ def test_a_carry_map_of_another_size_is_refused(dcgan, res):
         LocalRenderer(dcgan, carry=0.5, carry_res=res)
 
 
+@pytest.mark.parametrize(
+    ("option", "value", "flag"),
+    [
+        ("carry", 1.0, "--carry"),
+        ("region_carry", -0.1, "--region-carry"),
+        ("turn_carry", 2.0, "--turn-carry"),
+    ],
+)
+def test_a_share_outside_0_1_is_refused_naming_its_option(dcgan, option, value, flag):
+    with pytest.raises(OhloraError, match=f"\\({flag}\\) must lie in 0..1"):
+        LocalRenderer(dcgan, **{option: value})
+
+
 def test_an_editors_closed_loop_keeps_the_first_flows(dcgan):
     z = dcgan.sample_latents(2, 41)
     posed = dcgan.sample_latents(2, 42)

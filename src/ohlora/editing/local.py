@@ -155,11 +155,17 @@ class LocalRenderer:
                 "cannot render with it: use --method calibrated"
             )
         if not 0.0 <= carry < 1.0:
-            raise OhloraError(f"carry must lie in 0..1 (exclusive), not {carry}: try 0.5")
+            raise OhloraError(
+                f"the carry (--carry) must lie in 0..1 (1 excluded), not {carry}: try 0.8"
+            )
         if not 0.0 <= region_carry <= 1.0:
-            raise OhloraError(f"region carry must lie in 0..1, not {region_carry}: try 1")
+            raise OhloraError(
+                f"the region carry (--region-carry) must lie in 0..1, not {region_carry}: try 0"
+            )
         if not 0.0 <= turn_carry <= 1.0:
-            raise OhloraError(f"region turn carry must lie in 0..1, not {turn_carry}: try 1")
+            raise OhloraError(
+                f"the turn carry (--turn-carry) must lie in 0..1, not {turn_carry}: try 0 or 1"
+            )
         if region_steps not in REGION_STEPS:
             raise OhloraError(
                 f"unknown region steps {region_steps!r}: use {' or '.join(REGION_STEPS)}"
