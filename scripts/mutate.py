@@ -82,6 +82,11 @@ DESCRIPTOR = "ohlora/faces/descriptor.py"
 DESCRIPTOR_TESTS = ("tests/faces/test_descriptor.py",)
 RUN_EDITOR = "ohlora/editing/run_editor.py"
 RUN_EDITOR_TESTS = ("tests/editing/test_run_editor.py",)
+METER = "ohlora/scorers/meter.py"
+METER_TESTS = ("tests/scorers/test_meter.py",)
+GENERATE = "ohlora/commands/generate.py"
+GENERATE_TESTS = ("tests/commands/test_generate.py",)
+FT_CMD_TESTS = ("tests/commands/test_finetune.py",)
 # fast store tests first: -x stops at the first failure, so a caught mutant costs little
 STORE_TESTS = (
     "tests/store/test_samples.py",
@@ -1012,6 +1017,46 @@ MUTANTS = [
         "side = max(x1 - x0, y1 - y0) * MARGIN / 64",
         DESCRIPTOR_TESTS,
         "the crop box ignores the size the landmarks were found at",
+    ),
+    Mutant(
+        "meter-mirror-sign-kept",
+        METER,
+        "readings[i] *= self._sign",
+        "readings[i] *= 1.0",
+        METER_TESTS,
+        "the mirror view's pose is averaged with its sign not turned back",
+    ),
+    Mutant(
+        "meter-one-view-enough",
+        METER,
+        "out[count * 2 < len(names)] = np.nan",
+        "out[count == 0] = np.nan",
+        METER_TESTS,
+        "a face found in one view of three is measured",
+    ),
+    Mutant(
+        "generate-asked-ignored",
+        GENERATE,
+        "return model.generate(latents, asked)",
+        "return model.generate(latents, {})",
+        GENERATE_TESTS,
+        "`generate --finetune` draws every face at the mean properties, whatever is asked",
+    ),
+    Mutant(
+        "generate-upscale-ignored",
+        GENERATE,
+        "size = g.resolution * args.upscale",
+        "size = g.resolution",
+        GENERATE_TESTS,
+        "--upscale writes faces at the generator's size",
+    ),
+    Mutant(
+        "finetune-alg1-unchecked",
+        FT_LOOP,
+        'missing = [f"alg1.{p}" for p in PROPERTIES if f"alg1.{p}" not in s.columns]',
+        "missing = []",
+        FT_CMD_TESTS,
+        "a store without algorithm-1 scores fails with an unexpected error, not one line",
     ),
 ]
 
