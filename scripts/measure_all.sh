@@ -27,6 +27,7 @@ step $O evaluate --directions $R/directions-if6000 --run $R --cases 50 --protoco
 step .venv/bin/python scripts/case_bootstrap.py $R/eval-v7-auto
 step .venv/bin/python scripts/case_bootstrap.py $R/eval-v7-turncarry1 --against $R/eval-v7-auto
 step .venv/bin/python scripts/measure_background_split.py --run $R
+step .venv/bin/python scripts/identity_by_base_pose.py $R/eval-v7-auto
 step .venv/bin/python scripts/identity_references.py
 step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 --per-ask --turn-carry 1
 step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 --per-ask
