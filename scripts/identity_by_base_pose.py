@@ -50,7 +50,12 @@ def main() -> int:
         raise SystemExit(f"error: {args.report}/report.json is missing or damaged") from None
     if context.get("filter (bases)", "none") != "none" or context.get("space", "z") != "z":
         raise SystemExit("error: only reports on unfiltered z-space bases are split here")
-    pose = own_poses(Path(context["run"]), context["generator"], cases["seed"])
+    from ohlora.errors import OhloraError
+
+    try:
+        pose = own_poses(Path(context["run"]), context["generator"], cases["seed"])
+    except OhloraError as e:  # the run moved or lost its normalisation, say
+        raise SystemExit(f"error: {e}") from None
     same, valid = cases["same_person"], cases["valid"]
     lost = (1 - same) * valid
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
@@ -59,14 +64,14 @@ def main() -> int:
     for lo, hi in bins:
         k = (np.abs(pose) >= lo) & (np.abs(pose) < hi)
         name = f"|own pose| {lo:.0f}..{hi:.0f}" if np.isfinite(hi) else f"|own pose| >= {lo:.0f}"
-        if not k.any():
-            print(f"{name:18s}  no cases")
+        if not valid[k].sum():
+            print(f"{name:18s}  {k.sum():3d} cases, none with an edited face found")
             continue
         share = np.average(same[k], weights=valid[k])
         print(
             f"{name:18s}  {k.sum():3d} cases  same person {share:6.1%}  distance "
             f"{np.nanmean(cases['identity_distance'][k]):.3f}  "
-            f"{lost[k].sum() / lost.sum():6.1%} of the faces lost"
+            f"{lost[k].sum() / max(lost.sum(), 1):6.1%} of the faces lost"
         )
     k = np.isnan(pose)
     if k.any():
