@@ -44,6 +44,12 @@ def main() -> int:
     ap.add_argument("report", type=Path, help="an evaluate report folder (cases.csv, report.json)")
     args = ap.parse_args()
     cases = load(args.report)
+    needed = ("same_person", "valid", "identity_distance")
+    if any(c not in cases or np.isnan(cases[c]).all() for c in needed):
+        raise SystemExit(
+            f"error: {args.report}/cases.csv holds no same-person figures: evaluate with the "
+            "dlib judge (`--second-judge dlib`, the default)"
+        )
     try:
         context = json.loads((args.report / "report.json").read_text())["context"]
     except (OSError, ValueError, KeyError):

@@ -1053,7 +1053,7 @@ MUTANTS = [
     Mutant(
         "finetune-alg1-unchecked",
         FT_LOOP,
-        'missing = [f"alg1.{p}" for p in PROPERTIES if f"alg1.{p}" not in s.columns]',
+        "missing = [c for c in wanted if c not in s.columns]",
         "missing = []",
         FT_CMD_TESTS,
         "a store without algorithm-1 scores fails with an unexpected error, not one line",

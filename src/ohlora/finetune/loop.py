@@ -60,14 +60,15 @@ def training_faces(run: Path, n: int, labels: str) -> tuple[np.ndarray, np.ndarr
     ok = s.found.copy()
     y = None
     if labels == "alg1":
-        missing = [f"alg1.{p}" for p in PROPERTIES if f"alg1.{p}" not in s.columns]
+        wanted = [f"alg1.{p}" for p in PROPERTIES]
+        missing = [c for c in wanted if c not in s.columns]
         if missing:
             raise OhloraError(
                 f"{run}'s store has no algorithm-1 scores ({', '.join(missing)}), which this "
                 "version trains on: use a run sampled with the mesh scorer (`ohlora sample "
                 "--scorer mesh`, the default)"
             )
-        idx = [s.columns.index(f"alg1.{p}") for p in PROPERTIES]
+        idx = [s.columns.index(c) for c in wanted]
         y = s.normalised[:, idx]
         ok &= np.isfinite(y).all(1)
     rows = np.flatnonzero(ok)[:n]
