@@ -53,6 +53,7 @@ def main() -> int:
             region_carry=region_carry,
             carry_res=res,
             region_steps=steps,
+            mirror_turn=0.0,  # the editors as drawn then, before far turns were mirrored
         )
         editor = open_editor(args.run, params)
         try:

@@ -14,28 +14,38 @@ D0="--directions $R/directions-none"
 # Keeping the person (issue 11): the default (region-local) editor, the previous one and the
 # original's rule, each with identity, background, unasked properties and the independent judge.
 step $O evaluate --run $R --cases 50 --protocol v7 --out $R/eval-v7-auto
-step $O evaluate $D0 --run $R --cases 50 --protocol v7 --carry 0.5 --region-carry 0.5 --carry-res 8 --out $R/eval-v7-carry8
-step $O evaluate $D0 --run $R --cases 50 --protocol v7 --method calibrated --out $R/eval-v7-calibrated
+# far turns drawn as a mirror image (the default): without it, and two other thresholds; the
+# rows measured before the mirror existed take --mirror-turn 0 ($M0)
+M0="--mirror-turn 0"
+step $O evaluate --run $R --cases 50 --protocol v7 $M0 --out $R/eval-v7-nomirror
+step $O evaluate --run $R --cases 50 --protocol v7 --mirror-turn 0.5 --out $R/eval-v7-mirror05
+step $O evaluate --run $R --cases 50 --protocol v7 --mirror-turn 2 --out $R/eval-v7-mirror2
+step .venv/bin/python scripts/case_bootstrap.py $R/eval-v7-auto --against $R/eval-v7-nomirror
+step .venv/bin/python scripts/identity_by_base_pose.py $R/eval-v7-nomirror
+step .venv/bin/python scripts/measure_mirror_identity.py --run $R
+step .venv/bin/python scripts/make_mirror_figure.py --run $R --seeds 1846575175,1672739358,1950100272,1124283268 --out docs/images/mirror_turns.png
+step $O evaluate $D0 $M0 --run $R --cases 50 --protocol v7 --carry 0.5 --region-carry 0.5 --carry-res 8 --out $R/eval-v7-carry8
+step $O evaluate $D0 $M0 --run $R --cases 50 --protocol v7 --method calibrated --out $R/eval-v7-calibrated
 step $O evaluate $D0 --run $R --cases 50 --protocol v7 --method seed --out $R/eval-v7-seed
 # the default with the turn options a builder may take (the table's rows under the default)
-step $O evaluate $D0 --run $R --cases 50 --protocol v7 --soft-turn 1.5 --out $R/eval-v7-soft15
-step $O evaluate $D0 --run $R --cases 50 --protocol v7 --max-turn 1.0 --out $R/eval-v7-maxturn1
+step $O evaluate $D0 $M0 --run $R --cases 50 --protocol v7 --soft-turn 1.5 --out $R/eval-v7-soft15
+step $O evaluate $D0 $M0 --run $R --cases 50 --protocol v7 --max-turn 1.0 --out $R/eval-v7-maxturn1
 # the default with the turn carried into the asked regions, and fitted on the run's every face
-step $O evaluate --run $R --cases 50 --protocol v7 --turn-carry 1 --out $R/eval-v7-turncarry1
+step $O evaluate $M0 --run $R --cases 50 --protocol v7 --turn-carry 1 --out $R/eval-v7-turncarry1
 step $O find-directions --run $R --k 0.2 --identity-faces 6000 --out $R/directions-if6000
-step $O evaluate --directions $R/directions-if6000 --run $R --cases 50 --protocol v7 --out $R/eval-v7-if6000
+step $O evaluate $M0 --directions $R/directions-if6000 --run $R --cases 50 --protocol v7 --out $R/eval-v7-if6000
 step .venv/bin/python scripts/case_bootstrap.py $R/eval-v7-auto
-step .venv/bin/python scripts/case_bootstrap.py $R/eval-v7-turncarry1 --against $R/eval-v7-auto
+step .venv/bin/python scripts/case_bootstrap.py $R/eval-v7-turncarry1 --against $R/eval-v7-nomirror
 step .venv/bin/python scripts/measure_background_split.py --run $R
 step .venv/bin/python scripts/identity_by_base_pose.py $R/eval-v7-auto
 step .venv/bin/python scripts/identity_references.py
-step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 --per-ask --turn-carry 1
-step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 --per-ask
-step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 --per-ask $D0
+step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 --per-ask --turn-carry 1 $M0
+step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 --per-ask $M0
+step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 --per-ask $D0 $M0
 C8="--carry 0.5 --region-carry 0.5 --carry-res 8"  # the 8 px carry, the default before
-step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 --per-ask $C8 $D0
-step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 --soft-turn 1.5 $C8 $D0
-step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 $C8 $D0 --region-carry 1
+step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 --per-ask $C8 $D0 $M0
+step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 --soft-turn 1.5 $C8 $D0 $M0
+step .venv/bin/python scripts/measure_identity_by_ask.py --run $R --faces 20 $C8 $D0 --region-carry 1 $M0
 for c in blink talk turn; do
   step .venv/bin/python scripts/measure_clip_obedience.py --run $R --clip $c --seeds $(seq -s, 1 20)
   step .venv/bin/python scripts/measure_clip_obedience.py --run $R --clip $c --seeds $(seq -s, 1 20) $D0

@@ -46,7 +46,8 @@ def main() -> int:
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
     print(f"machine: {describe()}")
     grid = V7.grid()[::5]
-    editor = open_editor(args.run, EditParams(refine=0, workers=0))
+    # the turned faces in their own background, never mirrored (`--mirror-turn`)
+    editor = open_editor(args.run, EditParams(refine=0, workers=0, mirror_turn=0.0))
     parts: dict[str, list[float]] = {"new silhouette": [], "soft edge": []}
     shares: dict[str, list[float]] = {"new silhouette": [], "soft edge": []}
     with FaceAnalyzer(256) as fa:

@@ -50,12 +50,14 @@ def main() -> int:
         add_carry_arg,
         add_directions_arg,
         add_max_turn_arg,
+        add_mirror_turn_arg,
         params_from,
     )
 
     add_directions_arg(ap)  # e.g. RUN/directions-none, the directions as found
     add_carry_arg(ap)  # the editor's own options, with their ranges and defaults
     add_max_turn_arg(ap)
+    add_mirror_turn_arg(ap)
     ap.add_argument("--per-ask", action="store_true", help="also a line per asked combination")
     args = ap.parse_args()
     if not 1 <= args.faces <= 500:

@@ -51,6 +51,7 @@ def main() -> int:
     if not seeds:
         ap.error(f"{table} lists no cases")
 
+    from ohlora.editing.params import EditParams
     from ohlora.editing.run_editor import open_editor
     from ohlora.evaluate.protocols import V7
     from ohlora.faces.analysis import FaceAnalyzer
@@ -58,7 +59,8 @@ def main() -> int:
     from ohlora.scorers.dlib.judge import DlibJudge, identity_distance
 
     t0 = time.time()
-    editor = open_editor(args.run)
+    # the turned faces themselves, never their mirror images (`--mirror-turn`)
+    editor = open_editor(args.run, EditParams(mirror_turn=0.0))
     judge = DlibJudge.for_run(args.run)
     grid = V7.grid()
     pose = editor.properties.index("pose")

@@ -82,6 +82,8 @@ DESCRIPTOR = "ohlora/faces/descriptor.py"
 DESCRIPTOR_TESTS = ("tests/faces/test_descriptor.py",)
 RUN_EDITOR = "ohlora/editing/run_editor.py"
 RUN_EDITOR_TESTS = ("tests/editing/test_run_editor.py",)
+ANIMATION = "ohlora/studio/animation.py"
+ANIMATION_TESTS = ("tests/studio/test_animation.py",)
 METER = "ohlora/scorers/meter.py"
 METER_TESTS = ("tests/scorers/test_meter.py",)
 GENERATE = "ohlora/commands/generate.py"
@@ -1021,10 +1023,66 @@ MUTANTS = [
     Mutant(
         "meter-mirror-sign-kept",
         METER,
-        "readings[i] *= self._sign",
-        "readings[i] *= 1.0",
+        "readings[i] = self.mirrored(readings[i])",
+        "readings[i] = readings[i]",
         METER_TESTS,
         "the mirror view's pose is averaged with its sign not turned back",
+    ),
+    Mutant(
+        "meter-mirror-offset-dropped",
+        METER,
+        "out[:, odd] = self.normalisation.apply(-raw, cols)",
+        "out[:, odd] = -out[:, odd]",
+        METER_TESTS,
+        "a mirror image's pose is the normalised pose negated, the population's offset lost",
+    ),
+    Mutant(
+        "editor-mirror-never",
+        EDITOR,
+        "return asked[:, j] & np.isfinite(saved) & (saved >= self.mirror_turn)",
+        "return flip",
+        EDITOR_TESTS,
+        "--mirror-turn does nothing: far turns to the other side turned all the way",
+    ),
+    Mutant(
+        "editor-mirror-any-saving",
+        EDITOR,
+        "(saved >= self.mirror_turn)",
+        "(saved > 0)",
+        EDITOR_TESTS,
+        "a turn is mirrored however little turning that saves",
+    ),
+    Mutant(
+        "editor-mirror-not-drawn",
+        EDITOR,
+        "images[flip] = images[flip][:, :, ::-1]",
+        "images[flip] = images[flip]",
+        EDITOR_TESTS,
+        "a mirrored edit's picture is left the right way round (turned the wrong way)",
+    ),
+    Mutant(
+        "editor-mirror-target-kept",
+        EDITOR,
+        "desired[flip] = self._mirror_values(desired[flip])",
+        "desired[flip] = desired[flip]",
+        EDITOR_TESTS,
+        "a mirrored edit turns the far way and is then mirrored",
+    ),
+    Mutant(
+        "editor-mirror-readings-kept",
+        EDITOR,
+        "measured[flip] = self.meter.measure(images[flip])",
+        "measured[flip] = measured[flip]",
+        EDITOR_TESTS,
+        "the edit's own readings of a mirrored face are those of the unmirrored picture",
+    ),
+    Mutant(
+        "animation-mirror-allowed",
+        ANIMATION,
+        "base_measured=base, mirror=False",
+        "base_measured=base, mirror=True",
+        ANIMATION_TESTS,
+        "a clip may be drawn mirrored, flipping the face between two frames",
     ),
     Mutant(
         "meter-one-view-enough",

@@ -50,6 +50,23 @@ class PlantedGenerator(TorchGenerator):
         return img
 
 
+class MirrorPlantedGenerator(PlantedGenerator):
+    """The planted generator whose images also read right in a mirror: row 1 holds, from the
+    right, each property as the face's mirror image has it (pose negated), and row 2 a
+    marker (bright on the left) that says which way round the image is."""
+
+    def _forward(self, latents: torch.Tensor, space: str) -> torch.Tensor:
+        img = super()._forward(latents, space)
+        values = latents.float() @ torch.from_numpy(self.directions).T
+        if self.response is not None:
+            values = self.response(values)
+        sign = torch.tensor([-1.0 if p == "pose" else 1.0 for p in PROPS])
+        mirrored = ((128 + 20 * sign * values) / 127.5 - 1).clamp(-1, 1)
+        img[:, 0, 1, 8 - len(PROPS) :] = mirrored.flip(-1)  # column 7 - c: property c
+        img[:, 0, 2, 0] = 1.0
+        return img
+
+
 @dataclass
 class Result:
     raw: np.ndarray
@@ -67,9 +84,23 @@ class PlantedScorer:
         pass
 
 
+class MirrorPlantedScorer(PlantedScorer):
+    """Reads `MirrorPlantedGenerator`'s images either way round (its marker says which)."""
+
+    def score(self, images: np.ndarray) -> Result:
+        mirrored = images[:, 2, 0, 0] < 192  # the marker (255) not on the left
+        shown = images.copy()
+        # a mirror image shows, from the left, row 1's properties as its mirror has them
+        shown[mirrored, 0, : len(PROPS)] = images[mirrored, 1, : len(PROPS)]
+        return super().score(shown)
+
+
 class IdentityNormalisation:
     def apply(self, raw: np.ndarray, columns: list[str]) -> np.ndarray:
         return raw
+
+    def invert(self, z: np.ndarray, columns: list[str]) -> np.ndarray:
+        return z
 
     def to_dict(self) -> dict:
         return {}

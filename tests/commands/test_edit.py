@@ -35,6 +35,16 @@ def test_edit_single_and_plan_forms(small_run, tmp_path):
     a, b = (np.asarray(Image.open(out / f)) for f in ("mine.png", "00001.png"))
     assert a.shape == b.shape == (64, 64, 3) and np.abs(a.astype(int) - b).mean() > 1
 
+    # seed 1 looks far to one side (-2.1 sd on runs of this generator): asked as far to the
+    # other side it is drawn mirrored and the manifest says so; asked further its own way, not
+    turns = tmp_path / "turns.csv"
+    turns.write_text("seed,eyes,mouth,pose,out\n1,,,2.0,other.png\n1,,,-2.5,same.png\n")
+    out = tmp_path / "turns"
+    res = run_ohlora("edit", "--run", small_run, "--plan", turns, "--out", out, "--workers", 0)
+    assert res.returncode == 0, res.stderr
+    mirrored = {r["out"]: r["mirrored"] for r in csv.DictReader((out / "edits.csv").open())}
+    assert mirrored == {str(out / "other.png"): "1", str(out / "same.png"): "0"}, mirrored
+
     bad = tmp_path / "bad.csv"
     bad.write_text("seed,eyes,mouth,pose\n1,0,0,0\n2,0,oops,0\n")
     res = run_ohlora("edit", "--run", small_run, "--plan", bad, "--out", tmp_path / "x")

@@ -46,8 +46,14 @@ def test_evaluate_writes_the_report(small_run, tmp_path):
     assert report["context"]["carry res"] == 4 and report["context"]["region carry"] == 0.0
     rows = list(csv.DictReader((out / "cases.csv").open()))
     assert len(rows) == 1 and float(rows[0]["identity_distance"]) > 0
+    # far turns to the other side drawn mirrored by default, and counted where they are
+    assert report["context"]["mirror turn"] == 1.0
+    mirrored = report["mirrored"]
+    assert 0 <= mirrored <= 50 and int(rows[0]["mirrored"]) == mirrored
+    assert report["per_case"][0]["mirrored"] == mirrored
     md = (out / "report.md").read_text()
     assert "eyes" in md and ".png" in md and "What the edits keep" in md and "Population" in md
+    assert f"shorter turn (`--mirror-turn`): {mirrored} of 50" in md
     assert "asked turn 0 to 1 sd" in md or "asked turn 1 to 2 sd" in md
     for name in (p.split("](")[1].rstrip(")") for p in md.split("![")[1:]):
         assert (out / name.split(")")[0]).is_file(), name

@@ -18,6 +18,8 @@ from tests.generators.stylegan.random_weights import random_stylegan
 from tests.planted import (
     COLS,
     IdentityNormalisation,
+    MirrorPlantedGenerator,
+    MirrorPlantedScorer,
     PlantedGenerator,
     PlantedScorer,
     find_planted,
@@ -354,6 +356,63 @@ def test_max_change_needs_a_positive_limit_on_a_steered_property(planted):
         Editor(gen, d, meter=_meter(), method="seed", soft_change={"pose": 1.0})
     with pytest.raises(OhloraError, match="positive limit"):
         Editor(gen, d, meter=_meter(), soft_change={"pose": -1.0})
+
+
+# -- far turns drawn mirrored (--mirror-turn) --------------------------------------------------
+@pytest.fixture(scope="module")
+def mirror_world():
+    """Directions over a planted generator whose images read right in a mirror (the pose
+    negated), and a meter that reads them either way round."""
+    gen, d, _ = find_planted(MirrorPlantedGenerator())
+    return gen, d, PropertyMeter(MirrorPlantedScorer(), IdentityNormalisation(), COLS)
+
+
+def _facing(gen: PlantedGenerator, n: int, pose: float, seed: int) -> np.ndarray:
+    """n latents whose planted pose is `pose` (the rest of each latent random)."""
+    z = gen.sample_latents(n, seed)
+    u = gen.directions[STEERED.index("pose")]
+    return (z + (pose - z @ u)[:, None] * u[None, :]).astype(np.float32)
+
+
+def test_a_far_turn_to_the_other_side_is_a_mirrored_short_turn(mirror_world):
+    gen, d, meter = mirror_world
+    z = _facing(gen, 20, 1.5, 13_000)
+    rng = np.random.default_rng(5)
+    targets = {"pose": rng.uniform(-1.8, -1.2, 20), "eyes": rng.uniform(-1, 1, 20)}
+    res = Editor(gen, d, meter=meter, refine=2, mirror_turn=1.0).edit(z, targets)
+    assert res.mirrored is not None and res.mirrored.all()
+    shown = meter.measure(res.images)
+    np.testing.assert_allclose(shown[:, 2], targets["pose"], atol=0.1)  # turned as asked
+    np.testing.assert_allclose(shown[:, 0], targets["eyes"], atol=0.1)  # the eyes kept
+    # ... by turning the face the short way, to the asked pose's mirror image, not the far one
+    own = res.latents @ gen.directions[STEERED.index("pose")]
+    np.testing.assert_allclose(own, -targets["pose"], atol=0.1)
+    np.testing.assert_allclose(res.measured, shown, atol=1e-6)  # the edit's own readings too
+    # without the option the same asks turn the face all the way
+    plain = Editor(gen, d, meter=meter, refine=2).edit(z, targets)
+    assert not plain.mirrored.any()
+    plain_own = plain.latents @ gen.directions[STEERED.index("pose")]
+    assert (plain_own < -1.0).all(), plain_own
+
+
+def test_short_turns_and_turns_to_the_same_side_are_not_mirrored(mirror_world):
+    gen, d, meter = mirror_world
+    editor = Editor(gen, d, meter=meter, refine=2, mirror_turn=1.0)
+    plain = Editor(gen, d, meter=meter, refine=2)
+    # the same side (1.5 -> 2.5), the other side but little saved (0.3 -> -0.4: 0.6 of 0.7),
+    # no pose asked: drawn as without the option
+    for pose, targets in (
+        (1.5, {"pose": np.full(8, 2.5)}),
+        (0.3, {"pose": np.full(8, -0.4)}),
+        (1.5, {"eyes": np.full(8, 1.0)}),
+    ):
+        z = _facing(gen, 8, pose, 14_000)
+        res = editor.edit(z, targets)
+        assert not res.mirrored.any(), (pose, targets)
+        np.testing.assert_array_equal(res.images, plain.edit(z, targets).images)
+    # one sd saved is enough: 0.6 -> -0.6 turns 1.2 the long way, 0 the short one
+    res = editor.edit(_facing(gen, 8, 0.6, 14_500), {"pose": np.full(8, -0.6)})
+    assert res.mirrored.all()
 
 
 # -- the original's rule (--method seed) -------------------------------------------------------

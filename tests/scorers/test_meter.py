@@ -88,3 +88,23 @@ def test_views_outside_1_4_are_refused(views):
 
 def test_no_images_give_no_rows():
     assert _meter(2).measure(np.zeros((0, 8, 8, 3), np.uint8)).shape == (0, 2)
+
+
+# a population whose mean pose is off the middle: a mirror image's normalised pose is not the
+# negated one
+OFF_MIDDLE = Normalisation(
+    ["eyes_raw", "pose_raw"], np.array([50.0, 8.0]), np.array([10.0, 20.0]), np.full(2, 9)
+)
+
+
+def test_mirrored_says_what_the_mirror_image_reads():
+    meter = PropertyMeter(_Planted(), OFF_MIDDLE, {"eyes": "eyes_raw", "pose": "pose_raw"})
+    faces = _faces([90, 30, 60], [50, 70, 60])
+    plain = meter.measure(faces)
+    mirror = meter.measure(faces[:, :, ::-1].copy())
+    np.testing.assert_allclose(meter.mirrored(plain), mirror, atol=1e-6)
+    assert not np.allclose(mirror[:, 1], -plain[:, 1])  # the offset counts: not just negated
+    np.testing.assert_allclose(meter.mirrored(mirror), plain, atol=1e-6)  # twice: itself
+    # with the mirror view the off-middle pose is still read back as the plain view's
+    two = PropertyMeter(_Planted(), OFF_MIDDLE, {"eyes": "eyes_raw", "pose": "pose_raw"}, views=2)
+    np.testing.assert_allclose(two.measure(faces), plain, atol=1e-6)

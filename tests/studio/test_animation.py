@@ -13,7 +13,7 @@ from PIL import Image, ImageSequence
 
 from ohlora.cli import main
 from ohlora.studio import clips
-from ohlora.studio.animation import frame_durations, mp4_writer
+from ohlora.studio.animation import frame_durations, mp4_writer, render_frames, rest_values
 
 SEED = 7
 # seed 7's mouth sits near the 3-sd coordinate clamp of this 600-face run's weak mouth
@@ -146,7 +146,7 @@ def clip_editor(small_run):
     from ohlora.editing.params import EditParams
     from ohlora.editing.run_editor import open_editor
 
-    editor = open_editor(small_run, EditParams(refine=0, workers=0))
+    editor = open_editor(small_run, EditParams(refine=0, workers=0, mirror_turn=0.0))
     assert editor.method == "local"  # the default editor of the DCGAN
     yield editor
     editor.close()
@@ -170,3 +170,19 @@ def test_every_frame_is_the_person_of_frame_0(clip_editor, clip):
             assert c.background_change <= 15, (clip, seed, c)
     finally:
         checks.close()
+
+
+def test_clips_are_never_drawn_mirrored(clip_editor):
+    # a turn crossing the face's own side would flip the picture from one frame to the next:
+    # an editor that mirrors stills renders the same frames as one that never does
+    latent = clip_editor.base_latents(np.array([1]))
+    own = rest_values(clip_editor, latent, clip_editor.measure_base(latent))["pose"]
+    turn = {"pose": np.array([own, -np.sign(own) * 2.0])}
+    assert abs(own) > 1.0, own  # seed 1 looks far to one side: the second frame crosses
+    plain = render_frames(clip_editor, latent, None, turn)
+    clip_editor.mirror_turn = 1.0
+    try:
+        assert clip_editor.edit(np.repeat(latent, 2, 0), turn).mirrored[1]  # a still would
+        np.testing.assert_array_equal(render_frames(clip_editor, latent, None, turn), plain)
+    finally:
+        clip_editor.mirror_turn = 0.0

@@ -63,6 +63,7 @@ def test_open_loop_renders_save_and_clip(small_run, tmp_path):
     try:
         face = r.face(7)
         assert face.found and set(face.own) == {"eyes", "mouth", "pose"}
+        assert r.editor().mirror_turn == 0  # a slider moving across a mirror would flip the face
         at_own = r.render(7, *face.own.values())
         unedited = r.thumbnails([7])[0]
         # the face at its own values is the face itself (an open-loop step of zero)

@@ -227,6 +227,25 @@ def add_max_turn_arg(p: argparse.ArgumentParser) -> None:
         p.add_argument(flag, type=float_range(lo, 10.0), default=default, metavar="SD", help=text)
 
 
+def add_mirror_turn_arg(p: argparse.ArgumentParser) -> None:
+    """--mirror-turn: far turns to the other side drawn as the mirror image of shorter ones
+    (still images only: `edit` and `evaluate`, never a clip or the studio's slider)."""
+    from ohlora.editing.params import DEFAULT_MIRROR_TURN
+
+    p.add_argument(
+        "--mirror-turn",
+        type=float_range(0.0, 10.0),
+        default=DEFAULT_MIRROR_TURN,
+        metavar="SD",
+        help="draw a turn to the other side of the face's own pose as the mirror image of the "
+        "face turned the shorter way, where that saves at least SD standard deviations of "
+        "turning (0..10; 0 = never; default "
+        f"{DEFAULT_MIRROR_TURN}): a face and its mirror image are the same person, a far "
+        "turn of the embedded DCGAN is another one; the whole picture is mirrored, hair "
+        "parting and background included; --method seed ignores it",
+    )
+
+
 def add_carry_arg(p: argparse.ArgumentParser) -> None:
     """--carry, --region-carry, --carry-res, --region-steps and --turn-carry: how much of the
     unedited face a region-local edit carries into the edited one, and what its regions

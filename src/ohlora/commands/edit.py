@@ -12,6 +12,7 @@ from ohlora.commands._args import (
     add_face_seed_arg,
     add_max_turn_arg,
     add_method_arg,
+    add_mirror_turn_arg,
     add_refine_arg,
     add_views_arg,
     add_workers_arg,
@@ -81,6 +82,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_refine_arg(p)
     add_method_arg(p)
     add_max_turn_arg(p)
+    add_mirror_turn_arg(p)
     add_carry_arg(p)
     add_views_arg(p, "test-time views averaged in the edit's measurements")
     p.add_argument(
@@ -143,6 +145,8 @@ def run(args: argparse.Namespace) -> int:
                 f"{p} {res.measured[0, editor.properties.index(p)]:+.2f}" for p in editor.d.steered
             )
             print(f"measured: {got}")
+        if res.mirrored is not None and res.mirrored[0]:
+            print("mirrored: the face turned the shorter way, shown as its mirror image")
         print(args.out)
     finally:
         editor.close()

@@ -10,6 +10,7 @@ from ohlora.commands._args import (
     add_directions_arg,
     add_max_turn_arg,
     add_method_arg,
+    add_mirror_turn_arg,
     add_refine_arg,
     add_rng_seed_arg,
     add_scorer_arg,
@@ -50,6 +51,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_refine_arg(p)
     add_method_arg(p)
     add_max_turn_arg(p)
+    add_mirror_turn_arg(p)
     add_carry_arg(p)
     add_views_arg(p, "test-time views the edit's own measurements average (the judge uses 1)")
     add_scorer_arg(

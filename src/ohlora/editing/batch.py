@@ -56,6 +56,7 @@ def edit_plan(editor: Editor, plan: Plan, outdir: Path, batch: int = 64, size: i
         "seed",
         *[f"asked_{p}" for p in props],
         *[f"measured_{p}" for p in editor.d.steered],
+        "mirrored",  # 1: drawn as the mirror image of a shorter turn (`--mirror-turn`)
         "out",
     ]
     done: dict[int, list[str]] = {}
@@ -98,6 +99,7 @@ def edit_plan(editor: Editor, plan: Plan, outdir: Path, batch: int = 64, size: i
                         for p in props
                     ],
                     *measured,
+                    "1" if res.mirrored is not None and res.mirrored[j] else "0",
                     str(plan.outs[i]),
                 ]
             buf = io.StringIO()

@@ -20,6 +20,13 @@ standard deviation changes the person, so a virtual human may prefer a smaller t
 tanh((asked - base) / s), as asked for small moves, at most s for large ones, and still
 ordered as the asks are (a face asked to turn further turns further).
 
+`mirror_turn` draws a far turn to the other side of the face's own pose as the mirror image
+of the face turned the shorter way (the asked pose's mirror image), where that saves at
+least `mirror_turn` standard deviations of turning: a face and its mirror image are the same
+person to face recognition, a far turn of the embedded DCGAN is another one
+(docs/keeping-the-person.md). The whole picture is mirrored, so it is for still images only:
+a clip or a slider crossing the face's own side would flip it between two frames.
+
 `method="local"` renders every edit region by region (`ohlora.editing.local`): the eyes and
 mouth steps show only inside soft masks of those regions, the global part of the step (pose,
 and the directions that hold the unasked properties) everywhere on the person, and the
@@ -46,6 +53,7 @@ from ohlora.editing.params import (
 )
 from ohlora.errors import OhloraError
 from ohlora.generators.base import Generator
+from ohlora.properties.columns import MIRROR_ODD
 from ohlora.scorers.meter import PropertyMeter
 from ohlora.vectorfind.directions import Directions, DirectionSet
 
@@ -59,7 +67,8 @@ GAIN_STEP = 2.0  # the calibration step along each local direction (latent units
 
 @dataclass
 class EditResult:
-    """Edited latents (in the directions' space), images, steps and measurements."""
+    """Edited latents (in the directions' space), images, steps and measurements; `mirrored`
+    (N,) marks the images drawn as the mirror image of their latent's face."""
 
     latents: np.ndarray
     images: np.ndarray
@@ -67,6 +76,7 @@ class EditResult:
     groups: np.ndarray
     base_measured: np.ndarray | None
     measured: np.ndarray | None
+    mirrored: np.ndarray | None = None
 
 
 class Editor:
@@ -86,6 +96,7 @@ class Editor:
         local: LocalRenderer | None = None,
         max_change: dict[str, float] | None = None,
         soft_change: dict[str, float] | None = None,
+        mirror_turn: float = 0.0,
     ) -> None:
         if directions.generator != generator.name:
             raise OhloraError(
@@ -119,6 +130,7 @@ class Editor:
         self.local = local if method == "local" else None
         self.max_change = dict(max_change or {})
         self.soft_change = dict(soft_change or {})
+        self.mirror_turn = float(mirror_turn)
         for option, limits in (("--max-turn", self.max_change), ("--soft-turn", self.soft_change)):
             if limits and method == "seed":
                 raise OhloraError(
@@ -340,9 +352,12 @@ class Editor:
         latents: np.ndarray,
         targets: dict[str, np.ndarray],
         base_measured: np.ndarray | None = None,
+        mirror: bool = True,
     ) -> EditResult:
         """Edit `latents` (N, *latent_shape) towards `targets` {property: (N,) normalised,
-        NaN = not asked}; returns the edited latents and their images."""
+        NaN = not asked}; returns the edited latents and their images. `mirror` False draws
+        nothing as a mirror image whatever `mirror_turn` says: a sweep or a clip, whose
+        frames must not flip from one to the next."""
         n = len(latents)
         assert latents.shape[1:] == tuple(self.d.latent_shape), latents.shape
         for p, t in targets.items():
@@ -366,6 +381,8 @@ class Editor:
             has = np.isfinite(t)
             desired[has, j] = t[has]
             asked[has, j] = True
+        flip = self._mirrored(current, desired, asked) if mirror else np.zeros(n, bool)
+        desired[flip] = self._mirror_values(desired[flip])
         for p, soft in self.soft_change.items():
             j = self.properties.index(p)
             desired[:, j] = current[:, j] + soft * np.tanh((desired[:, j] - current[:, j]) / soft)
@@ -394,7 +411,31 @@ class Editor:
             )
             steps[better], edited[better] = cand_steps[better], cand[better]
             images[better], measured[better] = cand_images[better], cand_measured[better]
-        return EditResult(edited, images, steps, groups, base_measured, measured)
+        if flip.any():
+            images[flip] = images[flip][:, :, ::-1]  # the whole picture, as a mirror shows it
+            if measured is not None and self.meter is not None:
+                measured[flip] = self.meter.measure(images[flip])  # what the picture shows
+        return EditResult(edited, images, steps, groups, base_measured, measured, flip)
+
+    def _mirror_values(self, values: np.ndarray) -> np.ndarray:
+        """Normalised properties (N, P) as the mirror image of such a face reads: through the
+        meter's own scale where there is a meter, else the mirror-odd ones negated."""
+        if self.meter is not None and list(self.meter.properties) == self.properties:
+            return self.meter.mirrored(values)
+        sign = np.array([-1.0 if p in MIRROR_ODD else 1.0 for p in self.properties], np.float32)
+        return values * sign
+
+    def _mirrored(self, current: np.ndarray, desired: np.ndarray, asked: np.ndarray) -> np.ndarray:
+        """Rows whose asked turn is drawn as the mirror image of a face turned the other way:
+        those where that saves at least `mirror_turn` sd of turning (a face looking left asked
+        to look far right turns a little less left, and is shown mirrored)."""
+        flip = np.zeros(len(current), bool)
+        if self.mirror_turn <= 0 or "pose" not in self.properties:
+            return flip
+        j = self.properties.index("pose")
+        c, t = current[:, j], desired[:, j]
+        saved = np.abs(t - c) - np.abs(self._mirror_values(desired)[:, j] - c)
+        return asked[:, j] & np.isfinite(saved) & (saved >= self.mirror_turn)
 
     def _global_steps(
         self, steps: np.ndarray, groups: np.ndarray, but: str | None = None

@@ -2,7 +2,7 @@
 
 Fields carry the command-line names of `ohlora edit` / `ohlora evaluate` (`--directions`,
 `--refine`, `--views`, `--method`, `--workers`, `--max-turn`, `--soft-turn`, `--carry`,
-`--region-carry`, `--carry-res`, `--region-steps`, `--turn-carry`).
+`--region-carry`, `--carry-res`, `--region-steps`, `--turn-carry`, `--mirror-turn`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,9 @@ DEFAULT_REGION_STEPS = "own"
 # 1.0 keeps more of the person and turns the head less far (docs/keeping-the-person.md)
 DEFAULT_TURN_CARRY = 0.0
 DEFAULT_SOFT_TURN = 0.0  # as asked; 1.5 and 2.5 measured in docs/keeping-the-person.md
+# still images: a turn that saves at least this many sd is drawn mirrored (0: never); clips
+# and the studio pass 0, a mirror would flip the face between frames (docs/keeping-the-person.md)
+DEFAULT_MIRROR_TURN = 1.0
 
 
 @dataclass(frozen=True)
@@ -59,3 +62,8 @@ class EditParams:
     # the region's map (its step kept): without it the middle of a turned face showed the
     # turned latent's new person wherever the eyes or mouth were asked
     turn_carry: float = DEFAULT_TURN_CARRY
+    # a turn to the other side of the face's own pose is drawn as the mirror image of a
+    # shorter turn where that saves at least mirror_turn sd of turning (0: never): a face and
+    # its mirror image are the same person, a far turn of this generator is another one. For
+    # still images only: a clip or a slider would see the face flip from one frame to the next
+    mirror_turn: float = DEFAULT_MIRROR_TURN

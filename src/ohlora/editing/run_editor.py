@@ -16,8 +16,9 @@ def open_editor(run: Path, params: EditParams | None = None) -> Editor:
         RUN/directions). The base face is measured with `params.scorer`; `params.refine` > 0 adds
         closed-loop corrections; `params.method` "auto" is the region-local edit where the generator
     exposes its feature maps (the DCGAN), else the calibrated one; `params.max_turn` limits
-    how far the pose moves from the base face's and `params.soft_turn` eases large turns off
-    (not for the original's rule, `--method seed`). Close it with
+    how far the pose moves from the base face's, `params.soft_turn` eases large turns off and
+    `params.mirror_turn` draws far turns to the other side mirrored (none of them for the
+    original's rule, `--method seed`). Close it with
     `editor.close()`."""
     from ohlora import generators
 
@@ -50,4 +51,5 @@ def open_editor(run: Path, params: EditParams | None = None) -> Editor:
         local=local,
         max_change=limits,
         soft_change=soft,
+        mirror_turn=p.mirror_turn if method != "seed" else 0.0,
     )

@@ -86,6 +86,7 @@ def evaluate_run(
         "refine": editor.refine if editor.method != "seed" else 0,
         "max turn": p.edit.max_turn,
         "soft turn": getattr(editor, "soft_change", {}).get("pose", 0.0),
+        "mirror turn": getattr(editor, "mirror_turn", 0.0),
         "carry": editor.local.carry if editor.local is not None else 0.0,
         "region carry": editor.local.region_carry if editor.local is not None else 0.0,
         "carry res": editor.local.carry_res if editor.local is not None else 0,

@@ -33,6 +33,7 @@ def cases_csv(records: list[CaseRecord]) -> str:
             "background_change",
             *[f"unasked_mae_{p}" for p in UNASKED],
             *[f"independent_corr_{p}" for p in PROPS],
+            "mirrored",
         ]
     )
     for i, r in enumerate(records):
@@ -58,6 +59,7 @@ def cases_csv(records: list[CaseRecord]) -> str:
                 int(c.pass_v3),
                 int(c.pass_v7),
                 *keep_cells,
+                r.mirrored,
             ]
         )
     return buf.getvalue()
@@ -80,6 +82,7 @@ def write_report(
         summary["keeping"] = summarise_keeping(keeps)
     if population is not None:
         summary["population"] = population
+    summary["mirrored"] = sum(r.mirrored for r in records)
     atomic_write_bytes(out / "cases.csv", cases_csv(records).encode())
     ranked = sorted(
         range(len(records)),
@@ -105,6 +108,7 @@ def write_report(
                 "valid": r.result.valid,
                 "pass_v3": r.result.pass_v3,
                 "pass_v7": r.result.pass_v7,
+                "mirrored": r.mirrored,
                 **(_keep_json(r.keep) if r.keep is not None else {}),
             }
             for r in records
@@ -146,7 +150,8 @@ def write_report(
         f"Sum of mean corr: **{summary['mean_corr_sum']:.4f}**. Passed (v3 rule): "
         f"**{summary['passed_v3']} / {len(records)}**; passed (v7 rule): "
         f"**{summary['passed_v7']} / {len(records)}**. Images with no face found: "
-        f"{summary['faces_lost']}.",
+        f"{summary['faces_lost']}. Drawn as the mirror image of a shorter turn "
+        f"(`--mirror-turn`): {summary['mirrored']} of {sum(len(r.asked) for r in records)}.",
         "",
     ]
     if keeps:

@@ -27,6 +27,7 @@ class CaseRecord:
     measured: np.ndarray
     images: np.ndarray = field(repr=False)
     keep: KeepResult | None = None
+    mirrored: int = 0  # edits drawn as the mirror image of a shorter turn (`--mirror-turn`)
 
 
 def pick_bases(
@@ -93,7 +94,8 @@ def run_test(
         if keeping is not None:
             base_image = editor.g.synthesize(lat[:1], editor.d.space)[0]
             keep = keeping.check(grid, base_image, res.images, bm, measured, judge.properties)
-        rec = CaseRecord(int(s), score_case(grid, m), grid, m, res.images, keep)
+        flipped = 0 if res.mirrored is None else int(res.mirrored.sum())
+        rec = CaseRecord(int(s), score_case(grid, m), grid, m, res.images, keep, flipped)
         records.append(rec)
         if on_case:
             on_case(rec)

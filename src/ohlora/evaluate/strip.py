@@ -20,6 +20,7 @@ def make_strip(editor: Editor, seed: int, out: Path, frames: int = 7, scale: int
         if prop not in editor.d.steered:
             continue
         values = np.linspace(lo, hi, frames)
-        res = editor.edit(np.repeat(base, frames, 0), {prop: values})
+        # a sweep: never mirrored, or the pose row would flip where it crosses the face's side
+        res = editor.edit(np.repeat(base, frames, 0), {prop: values}, mirror=False)
         rows.append((f"{prop} {lo:+.0f}..{hi:+.0f}", res.images))
     return save_png(labelled_rows(rows, scale=scale), out)

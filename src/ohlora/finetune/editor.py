@@ -62,8 +62,11 @@ class FineTuneEditor:
         latents: np.ndarray,
         targets: dict[str, np.ndarray],
         base_measured: np.ndarray | None = None,
+        mirror: bool = True,
     ) -> EditResult:
-        """Generate each latent with its asked properties (unasked ones at 0)."""
+        """Generate each latent with its asked properties (unasked ones at 0). `mirror` is
+        the `Editor` interface's: a fine-tuned generator draws the asked pose itself and
+        never mirrors."""
         images = self.model.generate(latents, targets)
         n = len(latents)
         return EditResult(

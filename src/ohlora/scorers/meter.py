@@ -54,13 +54,26 @@ class PropertyMeter:
         missing = [c for c in self.property_columns.values() if c not in scorer.columns]
         assert not missing, f"scorer lacks columns {missing}"
         self._idx = [scorer.columns.index(c) for c in self.property_columns.values()]
-        self._sign = np.array([-1.0 if p in MIRROR_ODD else 1.0 for p in self.properties])
 
     def _measure_once(self, images: np.ndarray) -> np.ndarray:
         result = self.scorer.score(images)
         needed = list(self.property_columns.values())
         out = np.asarray(self.normalisation.apply(result.raw[:, self._idx], needed), np.float32)
         out[~np.asarray(result.found, bool)] = np.nan
+        return out
+
+    def mirrored(self, values: np.ndarray) -> np.ndarray:
+        """What this meter reads on the mirror images of faces that read `values` (N, P):
+        the mirror-odd properties (pose) negated in the scorer's raw units, so the
+        population mean's offset from zero is kept (a pose of 0 sd mirrors to about 0.1 sd
+        under the mesh's normalisation, not to 0)."""
+        out = np.array(values, np.float32, copy=True)
+        assert out.ndim == 2 and out.shape[1] == len(self.properties), out.shape
+        odd = [j for j, p in enumerate(self.properties) if p in MIRROR_ODD]
+        if odd:
+            cols = [self.property_columns[self.properties[j]] for j in odd]
+            raw = self.normalisation.invert(out[:, odd], cols)
+            out[:, odd] = self.normalisation.apply(-raw, cols)
         return out
 
     def measure(self, images: np.ndarray) -> np.ndarray:
@@ -75,7 +88,7 @@ class PropertyMeter:
         readings = stacked.reshape(len(names), n, -1)
         for i, v in enumerate(names):
             if v == "mirror":
-                readings[i] *= self._sign
+                readings[i] = self.mirrored(readings[i])
         # Mean of the views that found a face; NaN unless at least half of them did.
         count = np.isfinite(readings).sum(0)
         with np.errstate(invalid="ignore"):

@@ -63,7 +63,10 @@ def render_frames(
         hi = min(n, lo + batch)
         lat = np.repeat(latent, hi - lo, 0)
         base = None if base_measured is None else np.repeat(base_measured, hi - lo, 0)
-        res = editor.edit(lat, {p: t[lo:hi] for p, t in targets.items()}, base_measured=base)
+        # never mirrored: a turn crossing the face's own side would flip it between frames
+        res = editor.edit(
+            lat, {p: t[lo:hi] for p, t in targets.items()}, base_measured=base, mirror=False
+        )
         out.append(res.images)
         if on_progress:
             on_progress(hi - lo)

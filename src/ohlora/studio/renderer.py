@@ -114,7 +114,10 @@ class FaceRenderer:
                 from ohlora.editing.params import EditParams
                 from ohlora.editing.run_editor import open_editor
 
-                params = EditParams(directions=self.directions, refine=0, workers=0)
+                # no mirror: a slider moving across it would flip the face
+                params = EditParams(
+                    directions=self.directions, refine=0, workers=0, mirror_turn=0.0
+                )
                 self._editor = open_editor(self.run, params)
             return self._editor
 
