@@ -20,6 +20,9 @@ M0="--mirror-turn 0"
 step $O evaluate --run $R --cases 50 --protocol v7 $M0 --out $R/eval-v7-nomirror
 step $O evaluate --run $R --cases 50 --protocol v7 --mirror-turn 0.5 --out $R/eval-v7-mirror05
 step $O evaluate --run $R --cases 50 --protocol v7 --mirror-turn 2 --out $R/eval-v7-mirror2
+step $O evaluate --run $R --cases 50 --protocol v7 --turn-carry 0.5 --out $R/eval-v7-mirror-tc05
+step $O evaluate --run $R --cases 50 --protocol v7 --turn-carry 1 --out $R/eval-v7-mirror-tc1
+step .venv/bin/python scripts/case_bootstrap.py $R/eval-v7-mirror-tc05 --against $R/eval-v7-auto
 step .venv/bin/python scripts/case_bootstrap.py $R/eval-v7-auto --against $R/eval-v7-nomirror
 step .venv/bin/python scripts/identity_by_base_pose.py $R/eval-v7-nomirror
 step .venv/bin/python scripts/measure_mirror_identity.py --run $R
