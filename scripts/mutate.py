@@ -1053,6 +1053,14 @@ MUTANTS = [
         "a turn is mirrored however little turning that saves",
     ),
     Mutant(
+        "editor-mirror-doubt-ignored",
+        EDITOR,
+        "trusted = np.abs(c - predicted) <= MIRROR_DOUBT",
+        "trusted = np.isfinite(c)",
+        EDITOR_TESTS,
+        "a measured pose far from the latent's prediction still decides a mirror",
+    ),
+    Mutant(
         "editor-mirror-not-drawn",
         EDITOR,
         "images[flip] = images[flip][:, :, ::-1]",

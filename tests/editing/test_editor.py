@@ -415,6 +415,24 @@ def test_short_turns_and_turns_to_the_same_side_are_not_mirrored(mirror_world):
     assert res.mirrored.all()
 
 
+def test_a_pose_reading_the_latent_contradicts_decides_no_mirror(mirror_world):
+    # faces whose latents look 0.5 to one side, read (say, half in shadow) as 1.6 or 2.5 to
+    # it: asked -1.8, the first reading is near enough its prediction to mirror, the second
+    # is doubted and the face turned as without the option
+    gen, d, meter = mirror_world
+    editor = Editor(gen, d, meter=meter, refine=0, mirror_turn=1.0)
+    z = _facing(gen, 8, 0.5, 15_000)
+    read = meter.measure(gen.synthesize(z))
+    asked = {"pose": np.full(8, -1.8)}
+    near, far = read.copy(), read.copy()
+    near[:, 2], far[:, 2] = 1.6, 2.5
+    assert editor.edit(z, asked, base_measured=near).mirrored.all()
+    doubted = editor.edit(z, asked, base_measured=far)
+    assert not doubted.mirrored.any()
+    plain = Editor(gen, d, meter=meter, refine=0).edit(z, asked, base_measured=far)
+    np.testing.assert_array_equal(doubted.images, plain.images)
+
+
 # -- the original's rule (--method seed) -------------------------------------------------------
 def test_seed_method_adds_the_asked_value_times_the_unit_direction(planted):
     gen, d, _ = planted

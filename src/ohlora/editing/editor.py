@@ -63,6 +63,9 @@ LOCAL_REGIONS = {"eyes": "eyes", "mouth": "mouth"}  # property -> the face regio
 GAIN_FACES = 16  # faces that calibrate a local direction's response (seeds from GAIN_SEED)
 GAIN_SEED = 4_000_000_000
 GAIN_STEP = 2.0  # the calibration step along each local direction (latent units)
+# sd between a face's measured pose and its latent's predicted one beyond which the measured
+# pose is not trusted to decide a mirror (docs/keeping-the-person.md)
+MIRROR_DOUBT = 1.5
 
 
 @dataclass
@@ -381,7 +384,7 @@ class Editor:
             has = np.isfinite(t)
             desired[has, j] = t[has]
             asked[has, j] = True
-        flip = self._mirrored(current, desired, asked) if mirror else np.zeros(n, bool)
+        flip = self._mirrored(latents, current, desired, asked) if mirror else np.zeros(n, bool)
         desired[flip] = self._mirror_values(desired[flip])
         for p, soft in self.soft_change.items():
             j = self.properties.index(p)
@@ -425,17 +428,24 @@ class Editor:
         sign = np.array([-1.0 if p in MIRROR_ODD else 1.0 for p in self.properties], np.float32)
         return values * sign
 
-    def _mirrored(self, current: np.ndarray, desired: np.ndarray, asked: np.ndarray) -> np.ndarray:
+    def _mirrored(
+        self, latents: np.ndarray, current: np.ndarray, desired: np.ndarray, asked: np.ndarray
+    ) -> np.ndarray:
         """Rows whose asked turn is drawn as the mirror image of a face turned the other way:
         those where that saves at least `mirror_turn` sd of turning (a face looking left asked
-        to look far right turns a little less left, and is shown mirrored)."""
+        to look far right turns a little less left, and is shown mirrored). Not where the
+        face's measured pose and the directions' prediction from its latent lie more than
+        `MIRROR_DOUBT` sd apart: the mirror trusts the measured pose, and a misread one (a
+        face half in shadow read as turned far) would send every far ask the wrong way."""
         flip = np.zeros(len(current), bool)
         if self.mirror_turn <= 0 or "pose" not in self.properties:
             return flip
         j = self.properties.index("pose")
         c, t = current[:, j], desired[:, j]
         saved = np.abs(t - c) - np.abs(self._mirror_values(desired)[:, j] - c)
-        return asked[:, j] & np.isfinite(saved) & (saved >= self.mirror_turn)
+        predicted = self.d.sets["all"].predict(self._flat(latents))[:, j]
+        trusted = np.abs(c - predicted) <= MIRROR_DOUBT
+        return asked[:, j] & np.isfinite(saved) & (saved >= self.mirror_turn) & trusted
 
     def _global_steps(
         self, steps: np.ndarray, groups: np.ndarray, but: str | None = None
