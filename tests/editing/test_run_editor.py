@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from ohlora.editing.editor import MIRROR_DOUBT
 from ohlora.editing.params import DEFAULT_MIRROR_TURN, DEFAULT_SOFT_TURN, EditParams
 from ohlora.editing.run_editor import open_editor
 
@@ -75,10 +76,14 @@ def test_a_far_turn_drawn_mirrored_keeps_more_of_the_person(small_run):
     editor = open_editor(small_run, EditParams(refine=0, workers=0, mirror_turn=0.0))
     hse, analyser = FaceDescriptor.pretrained(), FaceAnalyzer(256)
     try:
-        lat = editor.base_latents(np.arange(60))
-        own = editor.measure_base(lat)[:, editor.properties.index("pose")]
-        pick = np.flatnonzero(np.isfinite(own) & (np.abs(own) > 1.2))[:8]
-        assert len(pick) >= 4, own
+        lat = editor.base_latents(np.arange(80))
+        j = editor.properties.index("pose")
+        own = editor.measure_base(lat)[:, j]
+        # faces whose measured pose their latent's prediction does not doubt (MIRROR_DOUBT)
+        predicted = editor.d.sets["all"].predict(lat.reshape(len(lat), -1))[:, j]
+        trusted = np.abs(own - predicted) <= MIRROR_DOUBT
+        pick = np.flatnonzero(np.isfinite(own) & (np.abs(own) > 1.2) & trusted)[:8]
+        assert len(pick) >= 4, (own, predicted)
         lat, asked = lat[pick], {"pose": -np.sign(own[pick]) * 1.5}
         far = editor.edit(lat, asked)
         editor.mirror_turn = 1.0
