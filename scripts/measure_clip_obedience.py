@@ -58,9 +58,7 @@ def main() -> int:
 
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
     print(f"machine: {describe()}")
-    editor = open_editor(
-        args.run, params_from(args, EditParams, refine=0, workers=0, mirror_turn=0.0)
-    )
+    editor = open_editor(args.run, params_from(args, EditParams, refine=0, workers=0))
     prop = MOVED[args.clip]
     try:
         assert editor.meter is not None

@@ -1055,7 +1055,7 @@ MUTANTS = [
     Mutant(
         "editor-mirror-doubt-ignored",
         EDITOR,
-        "trusted = np.abs(c - predicted) <= MIRROR_DOUBT",
+        "trusted = np.abs(c - predicted[:, j]) <= MIRROR_DOUBT",
         "trusted = np.isfinite(c)",
         EDITOR_TESTS,
         "a measured pose far from the latent's prediction still decides a mirror",

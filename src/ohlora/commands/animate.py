@@ -107,9 +107,7 @@ def run(args: argparse.Namespace) -> int:
                 "no MP4 writer installed: `pip install imageio-ffmpeg` (or install ffmpeg), "
                 "or write a .gif instead"
             )
-    editor = open_editor(
-        args.run, params_from(args, EditParams, refine=0, workers=0, mirror_turn=0.0)
-    )
+    editor = open_editor(args.run, params_from(args, EditParams, refine=0, workers=0))
     try:
         latent = editor.base_latents(np.array([args.seed]))
         base = editor.measure_base(latent)

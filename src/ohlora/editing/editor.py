@@ -344,7 +344,16 @@ class Editor:
     def current(self, latents: np.ndarray, base_measured: np.ndarray | None) -> np.ndarray:
         """Where each face stands (N, P): its measured properties where `base_measured` is
         finite, the response model's prediction elsewhere (no face found, or not measured)."""
-        current = self.d.sets["all"].predict(self._flat(latents)).astype(np.float32)
+        return self._standing(self._predicted(latents), base_measured)
+
+    def _predicted(self, latents: np.ndarray) -> np.ndarray:
+        """The response model's prediction of each face's properties (N, P) from its latent."""
+        return self.d.sets["all"].predict(self._flat(latents)).astype(np.float32)
+
+    @staticmethod
+    def _standing(predicted: np.ndarray, base_measured: np.ndarray | None) -> np.ndarray:
+        """`current` from the latents' predictions: measured values where there are any."""
+        current = predicted.copy()
         if base_measured is not None:
             ok = np.isfinite(base_measured)
             current[ok] = base_measured[ok]
@@ -374,7 +383,8 @@ class Editor:
         base_flat = self._flat(latents)
         if base_measured is None:
             base_measured = self.measure_base(latents)
-        current = self.current(latents, base_measured)
+        predicted = self._predicted(latents)
+        current = self._standing(predicted, base_measured)
         groups = self._groups(current)
 
         desired = current.copy()
@@ -384,7 +394,7 @@ class Editor:
             has = np.isfinite(t)
             desired[has, j] = t[has]
             asked[has, j] = True
-        flip = self._mirrored(latents, current, desired, asked) if mirror else np.zeros(n, bool)
+        flip = self._mirrored(predicted, current, desired, asked) if mirror else np.zeros(n, bool)
         desired[flip] = self._mirror_values(desired[flip])
         for p, soft in self.soft_change.items():
             j = self.properties.index(p)
@@ -429,7 +439,7 @@ class Editor:
         return values * sign
 
     def _mirrored(
-        self, latents: np.ndarray, current: np.ndarray, desired: np.ndarray, asked: np.ndarray
+        self, predicted: np.ndarray, current: np.ndarray, desired: np.ndarray, asked: np.ndarray
     ) -> np.ndarray:
         """Rows whose asked turn is drawn as the mirror image of a face turned the other way:
         those where that saves at least `mirror_turn` sd of turning (a face looking left asked
@@ -443,8 +453,7 @@ class Editor:
         j = self.properties.index("pose")
         c, t = current[:, j], desired[:, j]
         saved = np.abs(t - c) - np.abs(self._mirror_values(desired)[:, j] - c)
-        predicted = self.d.sets["all"].predict(self._flat(latents))[:, j]
-        trusted = np.abs(c - predicted) <= MIRROR_DOUBT
+        trusted = np.abs(c - predicted[:, j]) <= MIRROR_DOUBT
         return asked[:, j] & np.isfinite(saved) & (saved >= self.mirror_turn) & trusted
 
     def _global_steps(
