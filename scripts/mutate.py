@@ -1039,8 +1039,8 @@ MUTANTS = [
     Mutant(
         "editor-mirror-never",
         EDITOR,
-        "return asked[:, j] & np.isfinite(saved) & (saved >= self.mirror_turn)",
-        "return flip",
+        "flip = asked[:, j] & np.isfinite(saved) & (saved >= self.mirror_turn)",
+        "flip = flip & asked[:, j]",
         EDITOR_TESTS,
         "--mirror-turn does nothing: far turns to the other side turned all the way",
     ),
@@ -1055,10 +1055,18 @@ MUTANTS = [
     Mutant(
         "editor-mirror-doubt-ignored",
         EDITOR,
-        "trusted = np.abs(c - predicted[:, j]) <= MIRROR_DOUBT",
-        "trusted = np.isfinite(c)",
+        "return (back - frontal) * (current[:, j] - frontal) > 0  # NaN",
+        "return np.isfinite(back) | True  # NaN",
         EDITOR_TESTS,
-        "a measured pose far from the latent's prediction still decides a mirror",
+        "a pose reading that the face's mirror image does not reverse still decides a mirror",
+    ),
+    Mutant(
+        "editor-mirror-blind-trusted",
+        EDITOR,
+        "return (back - frontal) * (current[:, j] - frontal) > 0  # NaN",
+        "return ~((back - frontal) * (current[:, j] - frontal) <= 0)  # NaN",
+        EDITOR_TESTS,
+        "a face whose mirror image shows no face is still mirrored",
     ),
     Mutant(
         "editor-mirror-not-drawn",

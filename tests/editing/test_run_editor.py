@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ohlora.editing.editor import MIRROR_DOUBT
 from ohlora.editing.params import DEFAULT_MIRROR_TURN, DEFAULT_SOFT_TURN, EditParams
 from ohlora.editing.run_editor import open_editor
 
@@ -78,12 +77,12 @@ def test_a_far_turn_drawn_mirrored_keeps_more_of_the_person(small_run):
     try:
         lat = editor.base_latents(np.arange(80))
         j = editor.properties.index("pose")
-        own = editor.measure_base(lat)[:, j]
-        # faces whose measured pose their latent's prediction does not doubt (MIRROR_DOUBT)
-        predicted = editor.d.sets["all"].predict(lat.reshape(len(lat), -1))[:, j]
-        trusted = np.abs(own - predicted) <= MIRROR_DOUBT
+        measured = editor.measure_base(lat)
+        own = measured[:, j]
+        # faces whose pose reading their mirror image confirms (the editor's guard)
+        trusted = editor._mirror_confirms(lat, editor.current(lat, measured))
         pick = np.flatnonzero(np.isfinite(own) & (np.abs(own) > 1.2) & trusted)[:8]
-        assert len(pick) >= 4, (own, predicted)
+        assert len(pick) >= 4, (own, trusted)
         lat, asked = lat[pick], {"pose": -np.sign(own[pick]) * 1.5}
         far = editor.edit(lat, asked)
         editor.mirror_turn = 1.0

@@ -24,8 +24,10 @@ ordered as the asks are (a face asked to turn further turns further).
 of the face turned the shorter way (the asked pose's mirror image), where that saves at
 least `mirror_turn` standard deviations of turning: a face and its mirror image are the same
 person to face recognition, a far turn of the embedded DCGAN is another one
-(docs/keeping-the-person.md). The whole picture is mirrored, so it is for still images only:
-a clip or a slider crossing the face's own side would flip it between two frames.
+(docs/keeping-the-person.md). Only where the face's mirror image confirms the side its pose
+is read on: a misread pose would send the far ask the wrong way. The whole picture is
+mirrored, so it is for still images only: a clip or a slider crossing the face's own side
+would flip it between two frames.
 
 `method="local"` renders every edit region by region (`ohlora.editing.local`): the eyes and
 mouth steps show only inside soft masks of those regions, the global part of the step (pose,
@@ -63,9 +65,6 @@ LOCAL_REGIONS = {"eyes": "eyes", "mouth": "mouth"}  # property -> the face regio
 GAIN_FACES = 16  # faces that calibrate a local direction's response (seeds from GAIN_SEED)
 GAIN_SEED = 4_000_000_000
 GAIN_STEP = 2.0  # the calibration step along each local direction (latent units)
-# sd between a face's measured pose and its latent's predicted one beyond which the measured
-# pose is not trusted to decide a mirror (docs/keeping-the-person.md)
-MIRROR_DOUBT = 1.5
 
 
 @dataclass
@@ -344,16 +343,7 @@ class Editor:
     def current(self, latents: np.ndarray, base_measured: np.ndarray | None) -> np.ndarray:
         """Where each face stands (N, P): its measured properties where `base_measured` is
         finite, the response model's prediction elsewhere (no face found, or not measured)."""
-        return self._standing(self._predicted(latents), base_measured)
-
-    def _predicted(self, latents: np.ndarray) -> np.ndarray:
-        """The response model's prediction of each face's properties (N, P) from its latent."""
-        return self.d.sets["all"].predict(self._flat(latents)).astype(np.float32)
-
-    @staticmethod
-    def _standing(predicted: np.ndarray, base_measured: np.ndarray | None) -> np.ndarray:
-        """`current` from the latents' predictions: measured values where there are any."""
-        current = predicted.copy()
+        current = self.d.sets["all"].predict(self._flat(latents)).astype(np.float32)
         if base_measured is not None:
             ok = np.isfinite(base_measured)
             current[ok] = base_measured[ok]
@@ -383,8 +373,7 @@ class Editor:
         base_flat = self._flat(latents)
         if base_measured is None:
             base_measured = self.measure_base(latents)
-        predicted = self._predicted(latents)
-        current = self._standing(predicted, base_measured)
+        current = self.current(latents, base_measured)
         groups = self._groups(current)
 
         desired = current.copy()
@@ -394,7 +383,7 @@ class Editor:
             has = np.isfinite(t)
             desired[has, j] = t[has]
             asked[has, j] = True
-        flip = self._mirrored(predicted, current, desired, asked) if mirror else np.zeros(n, bool)
+        flip = self._mirrored(latents, current, desired, asked) if mirror else np.zeros(n, bool)
         desired[flip] = self._mirror_values(desired[flip])
         for p, soft in self.soft_change.items():
             j = self.properties.index(p)
@@ -439,22 +428,40 @@ class Editor:
         return values * sign
 
     def _mirrored(
-        self, predicted: np.ndarray, current: np.ndarray, desired: np.ndarray, asked: np.ndarray
+        self, latents: np.ndarray, current: np.ndarray, desired: np.ndarray, asked: np.ndarray
     ) -> np.ndarray:
         """Rows whose asked turn is drawn as the mirror image of a face turned the other way:
         those where that saves at least `mirror_turn` sd of turning (a face looking left asked
-        to look far right turns a little less left, and is shown mirrored). Not where the
-        face's measured pose and the directions' prediction from its latent lie more than
-        `MIRROR_DOUBT` sd apart: the mirror trusts the measured pose, and a misread one (a
-        face half in shadow read as turned far) would send every far ask the wrong way."""
+        to look far right turns a little less left, and is shown mirrored), and whose pose
+        reading the mirror confirms (`_mirror_confirms`)."""
         flip = np.zeros(len(current), bool)
         if self.mirror_turn <= 0 or "pose" not in self.properties:
             return flip
         j = self.properties.index("pose")
         c, t = current[:, j], desired[:, j]
         saved = np.abs(t - c) - np.abs(self._mirror_values(desired)[:, j] - c)
-        trusted = np.abs(c - predicted[:, j]) <= MIRROR_DOUBT
-        return asked[:, j] & np.isfinite(saved) & (saved >= self.mirror_turn) & trusted
+        flip = asked[:, j] & np.isfinite(saved) & (saved >= self.mirror_turn)
+        if flip.any():  # only the faces a far ask would mirror are read in a mirror
+            flip[flip] = self._mirror_confirms(latents[flip], current[flip])
+        return flip
+
+    def _mirror_confirms(self, latents: np.ndarray, current: np.ndarray) -> np.ndarray:
+        """(N,) whether the meter's reading of each unedited face's mirror image, seen back
+        through the mirror, lies on the same side of frontal as the pose the face stands at.
+        The mirror trusts that pose: a reading the mirror does not reverse (a face half in
+        shadow read as turned the wrong way, or one whose mirror image shows no face) would
+        send every far ask the wrong way. Without a meter the pose is the latent's prediction,
+        which nothing doubts."""
+        if self.meter is None:
+            return np.ones(len(latents), bool)
+        j = self.properties.index("pose")
+        flat = latents.reshape(len(latents), -1)
+        uniq, inverse = np.unique(flat, axis=0, return_inverse=True)
+        images = self.g.synthesize(uniq.reshape(-1, *latents.shape[1:]), self.d.space)
+        seen = self.meter.measure(np.ascontiguousarray(images[:, :, ::-1]))[inverse.ravel()]
+        back = self._mirror_values(seen)[:, j]  # the mirror's reading, mirrored back
+        frontal = self._mirror_values(np.zeros((1, len(self.properties)), np.float32))[0, j] / 2
+        return (back - frontal) * (current[:, j] - frontal) > 0  # NaN (no face found): False
 
     def _global_steps(
         self, steps: np.ndarray, groups: np.ndarray, but: str | None = None
