@@ -409,8 +409,8 @@ MUTANTS = [
     Mutant(
         "shards-seed-rule",
         SHARDS,
-        "np.arange(params.seed + self.lo, params.seed + self.hi, dtype=np.int64)",
-        "np.arange(self.lo, self.hi, dtype=np.int64)",
+        "np.arange(params.seed + lo, params.seed + hi, dtype=np.int64)",
+        "np.arange(lo, hi, dtype=np.int64)",
         STORE_TESTS,
         "row i does not have seed `seed + i`",
     ),

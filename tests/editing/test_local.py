@@ -149,9 +149,13 @@ def test_pose_edit_keeps_the_background(editors, dcgan):
 
 
 @pytest.mark.slow
-def test_calibrated_local_steps_reach_further_than_uncalibrated(small_run, dcgan):
+def test_calibrated_local_steps_reach_further_than_uncalibrated(small_run, dcgan, monkeypatch):
+    from ohlora.editing import editor as editor_module
     from ohlora.scorers.meter import open_meter
 
+    # calibrate here, whatever an earlier editor left in the gains' disk cache
+    monkeypatch.setattr(editor_module, "load_gains", lambda key: None)
+    monkeypatch.setattr(editor_module, "store_gains", lambda key, gains: None)
     d = load_directions(small_run, None)
     meter = open_meter(small_run, "mesh", workers=0)
     editor = Editor(dcgan, d, meter=meter, refine=0, method="local")

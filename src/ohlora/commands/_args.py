@@ -239,7 +239,8 @@ def add_mirror_turn_arg(p: argparse.ArgumentParser) -> None:
         metavar="SD",
         help="draw a turn to the other side of the face's own pose as the mirror image of the "
         "face turned the shorter way, where that saves at least SD standard deviations of "
-        "turning (0..10; 0 = never; default "
+        "turning and the face's mirror image confirms the side its pose is read on "
+        "(0..10; 0 = never; default "
         f"{DEFAULT_MIRROR_TURN}): a face and its mirror image are the same person, a far "
         "turn of the embedded DCGAN is another one; the whole picture is mirrored, hair "
         "parting and background included; --method seed ignores it",

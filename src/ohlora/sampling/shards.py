@@ -49,7 +49,12 @@ class ShardJob:
     hi: int
 
     def seeds(self, params: SampleParams) -> np.ndarray:
-        return np.arange(params.seed + self.lo, params.seed + self.hi, dtype=np.int64)
+        return row_seeds(params, self.lo, self.hi)
+
+
+def row_seeds(params: SampleParams, lo: int, hi: int) -> np.ndarray:
+    """The seeds of store rows lo..hi-1: row i has seed `seed + i` (the project's seed rule)."""
+    return np.arange(params.seed + lo, params.seed + hi, dtype=np.int64)
 
 
 def stored_rows(run: Path) -> int:
@@ -120,7 +125,7 @@ def plan(
 def _compute_rows(
     gen: Generator, scorer: Scorer, params: SampleParams, lo: int, hi: int
 ) -> dict[str, np.ndarray]:
-    seeds = np.arange(params.seed + lo, params.seed + hi, dtype=np.int64)
+    seeds = row_seeds(params, lo, hi)
     z = gen.latents_for_seeds(seeds.tolist())
     result = scorer.score(gen.synthesize(z))
     assert result.raw.shape == (len(seeds), len(scorer.columns)), result.raw.shape
