@@ -67,13 +67,17 @@ def main() -> int:
 
     from ohlora.editing.params import EditParams
     from ohlora.editing.run_editor import open_editor
+    from ohlora.errors import OhloraError
     from ohlora.evaluate.protocols import V7
     from ohlora.scorers.dlib.judge import DlibJudge
 
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
     print(f"machine: {describe()}")
-    editor = open_editor(args.run, EditParams())
-    judge = DlibJudge.for_run(args.run, workers=2)
+    try:
+        editor = open_editor(args.run, EditParams())
+        judge = DlibJudge.for_run(args.run, workers=2)
+    except OhloraError as e:  # no directions, no normalisation, no judge's weights, ...
+        raise SystemExit(f"error: {e}") from None
     grid = V7.grid().astype(np.float32)
     cols = [editor.properties.index(p) for p in PROPS]
     s = {"mesh": [], "independent": []}
