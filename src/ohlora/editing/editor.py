@@ -333,11 +333,17 @@ class Editor:
     # -- editing ---------------------------------------------------------------------------
     def measure_base(self, latents: np.ndarray) -> np.ndarray | None:
         """Measure base faces (each distinct latent once: plans often repeat a face)."""
-        if self.meter is None:
-            return None
+        return None if self.meter is None else self._measure_distinct(latents)
+
+    def _measure_distinct(self, latents: np.ndarray, mirrored: bool = False) -> np.ndarray:
+        """The meter's readings (N, P) of the unedited faces of `latents`, or of their mirror
+        images, each distinct latent rendered and measured once."""
+        assert self.meter is not None
         flat = latents.reshape(len(latents), -1)
         uniq, inverse = np.unique(flat, axis=0, return_inverse=True)
         images = self.g.synthesize(uniq.reshape(-1, *latents.shape[1:]), self.d.space)
+        if mirrored:
+            images = np.ascontiguousarray(images[:, :, ::-1])
         return self.meter.measure(images)[inverse.ravel()]
 
     def current(self, latents: np.ndarray, base_measured: np.ndarray | None) -> np.ndarray:
@@ -455,10 +461,7 @@ class Editor:
         if self.meter is None:
             return np.ones(len(latents), bool)
         j = self.properties.index("pose")
-        flat = latents.reshape(len(latents), -1)
-        uniq, inverse = np.unique(flat, axis=0, return_inverse=True)
-        images = self.g.synthesize(uniq.reshape(-1, *latents.shape[1:]), self.d.space)
-        seen = self.meter.measure(np.ascontiguousarray(images[:, :, ::-1]))[inverse.ravel()]
+        seen = self._measure_distinct(latents, mirrored=True)
         back = self._mirror_values(seen)[:, j]  # the mirror's reading, mirrored back
         frontal = self._mirror_values(np.zeros((1, len(self.properties)), np.float32))[0, j] / 2
         return (back - frontal) * (current[:, j] - frontal) > 0  # NaN (no face found): False
