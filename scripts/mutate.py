@@ -973,6 +973,14 @@ MUTANTS = [
         "descriptors are kept only when the whole job ends (a kill loses them all)",
     ),
     Mutant(
+        "identity-tools-per-chunk",
+        IDENTITY,
+        "generator, latents[part], lambda k: bar.advance(task, k), tools=tools",
+        "generator, latents[part], lambda k: bar.advance(task, k), tools=None",
+        IDENTITY_TESTS,
+        "the face network and mediapipe are opened again for every chunk of descriptors",
+    ),
+    Mutant(
         "identity-held-ignored",
         VF_PIPELINE,
         "held = [q for q in p.properties if q in p.identity_held]",

@@ -101,9 +101,12 @@ def test_the_condition_bends_only_the_held_names_and_records_their_loading():
     assert (b[1] @ w) / (b[0] @ w) == pytest.approx((b[1] @ u) / (b[0] @ u), rel=1e-6)
 
 
-def _fake_describe(calls):
-    def describe(generator, latents, on_progress=None, batch=64):
+def _fake_describe(calls, opened=None):
+    opened = [] if opened is None else opened
+
+    def describe(generator, latents, on_progress=None, batch=64, tools=None):
         calls.append(len(latents))
+        opened.append(tools)
         if on_progress:
             on_progress(len(latents))
         return np.repeat(latents[:, :1], 4, 1).astype(np.float32)
@@ -117,19 +120,22 @@ class _Gen:
 
 def test_descriptors_are_kept_per_row_and_a_killed_run_resumes(tmp_path, monkeypatch):
     calls: list[int] = []
-    monkeypatch.setattr(identity, "describe_faces", _fake_describe(calls))
+    tools: list[identity.DescribeTools] = []
+    monkeypatch.setattr(identity, "describe_faces", _fake_describe(calls, tools))
     z = np.arange(20, dtype=np.float32)[:, None] * np.ones((1, 3), np.float32)
     rows = np.arange(100, 120)
     first = run_descriptors(tmp_path, _Gen(), rows[:10], z[:10], chunk=4)
     assert calls == [4, 4, 2] and np.array_equal(first[:, 0], z[:10, 0])
+    # one network and one analyser for every chunk, not opened again per chunk
+    assert isinstance(tools[0], identity.DescribeTools) and all(t is tools[0] for t in tools)
     again = run_descriptors(tmp_path, _Gen(), rows[5:15], z[5:15], chunk=4)
     assert calls[3:] == [4, 1]  # rows 110..114 only
     assert np.array_equal(again[:, 0], z[5:15, 0])
 
-    def dies(generator, latents, on_progress=None, batch=64):
+    def dies(generator, latents, on_progress=None, batch=64, tools=None):
         if len(calls) > 5:
             raise KeyboardInterrupt
-        return _fake_describe(calls)(generator, latents, on_progress, batch)
+        return _fake_describe(calls)(generator, latents, on_progress, batch, tools)
 
     monkeypatch.setattr(identity, "describe_faces", dies)
     with pytest.raises(KeyboardInterrupt):
