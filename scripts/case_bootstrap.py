@@ -3,10 +3,12 @@
 A report's figures are means over its cases (50 faces, 50 asks each). Resampling the cases
 with replacement gives each figure's interval, what another 50 faces would likely measure;
 with `--against` (a report on the same faces: the same `ohlora evaluate --cases` and seed)
-the paired difference's interval says whether two editors differ on these faces.
+the paired difference's interval says whether two editors differ on these faces. Several
+report folders (the same editor on other draws of faces, `ohlora evaluate --seed S`) are
+pooled into one set of cases; `--against` then takes as many, in the same order.
 
-Run: .venv/bin/python scripts/case_bootstrap.py runs/n6k/x-a [--against runs/n6k/x-b]
-     [--resamples 10000] [--seed 0]
+Run: .venv/bin/python scripts/case_bootstrap.py runs/n6k/x-a [runs/n6k/x-a-seed1 ...]
+     [--against runs/n6k/x-b [...]] [--resamples 10000] [--seed 0]
 Each folder holds the cases.csv written by `ohlora evaluate`. NaN cases (a correlation that
 could not be measured) are left out of that figure's mean in every resample, and a difference
 is taken over the cases both reports measured (so it need not equal the difference of the two
@@ -26,6 +28,10 @@ FIGURES = (
     ("same_person", "same person (share)"),
     ("identity_distance", "descriptor distance"),
     ("background_change", "background change"),
+    ("unasked_mae_hair_color", "unasked hair colour"),
+    ("unasked_mae_hair_length", "unasked hair length"),
+    ("unasked_mae_background_mean", "unasked background mean"),
+    ("unasked_mae_background_std", "unasked background std"),
     ("corr_eyes", "mesh corr eyes"),
     ("corr_mouth", "mesh corr mouth"),
     ("corr_pose", "mesh corr pose"),
@@ -49,6 +55,13 @@ def load(folder: Path) -> dict[str, np.ndarray]:
         raise SystemExit(f"error: {path} holds a value that is not a number ({e})") from None
 
 
+def load_pooled(folders: list[Path]) -> dict[str, np.ndarray]:
+    """The cases of several report folders, one after another (the columns all share)."""
+    parts = [load(f) for f in folders]
+    keys = [k for k in parts[0] if all(k in q for q in parts)]
+    return {k: np.concatenate([q[k] for q in parts]) for k in keys}
+
+
 def interval(values: np.ndarray, idx: np.ndarray) -> tuple[float, float, float]:
     """The mean and the 2.5 / 97.5 percentiles of the resampled means (NaN-aware)."""
     means = np.nanmean(values[idx], axis=1)
@@ -58,15 +71,21 @@ def interval(values: np.ndarray, idx: np.ndarray) -> tuple[float, float, float]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("report", type=Path, help="an evaluate report folder (cases.csv)")
-    ap.add_argument("--against", type=Path, help="a report on the same faces, for differences")
+    ap.add_argument(
+        "reports", type=Path, nargs="+", help="evaluate report folders (cases.csv), pooled"
+    )
+    ap.add_argument(
+        "--against", type=Path, nargs="+", help="reports on the same faces, for differences"
+    )
     ap.add_argument("--resamples", type=int, default=10000, help="1000..1000000 (10000)")
     ap.add_argument("--seed", type=int, default=0, help="the resampling's seed (0)")
     args = ap.parse_args()
     if not 1000 <= args.resamples <= 1_000_000:
         ap.error("--resamples must be 1000..1000000")
-    a = load(args.report)
-    b = load(args.against) if args.against else None
+    if args.against and len(args.against) != len(args.reports):
+        ap.error(f"--against takes as many folders as the reports ({len(args.reports)})")
+    a = load_pooled(args.reports)
+    b = load_pooled(args.against) if args.against else None
     if b is not None and not np.array_equal(a["seed"], b["seed"]):
         raise SystemExit(
             "error: the two reports were measured on other faces: evaluate both "
@@ -75,7 +94,10 @@ def main() -> int:
     n = len(a["seed"])
     idx = np.random.default_rng(args.seed).integers(0, n, (args.resamples, n))
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
-    print(f"{n} cases, {args.resamples} resamples of them; 95% intervals")
+    print(
+        f"{n} cases from {len(args.reports)} report(s), {args.resamples} resamples of them; "
+        "95% intervals"
+    )
     for key, label in FIGURES:
         if key not in a:
             continue

@@ -98,20 +98,26 @@ def main() -> int:
         editor.close()
         judge.close()
     print(f"{len(seeds)} cases of {args.report} (seeds {seeds[0]}..), the default editor")
-    print("judge        property  corr asked/read  signal/noise  corr bound  goal  needs x")
+    print(
+        "judge        property  corr asked/read  signal/noise  corr bound  mean bound  goal  "
+        "needs x"
+    )
     for name in s:
         sn, rr = np.array(s[name]), np.array(r[name])
         for k, p in enumerate(PROPS):
             med = float(np.nanmedian(sn[:, k]))
+            mean_bound = float(np.nanmean(sn[:, k] / np.sqrt(1 + sn[:, k] ** 2)))
             goal = GOALS[p]
             need = goal / np.sqrt(1 - goal**2)
             print(
                 f"{name:12s} {p:8s}  {np.nanmean(rr[:, k]):15.3f}  {med:12.2f}  "
-                f"{med / np.sqrt(1 + med**2):10.3f}  {goal:4.2f}  {need / med:7.2f}"
+                f"{med / np.sqrt(1 + med**2):10.3f}  {mean_bound:10.3f}  {goal:4.2f}  "
+                f"{need / med:7.2f}"
             )
     print(
         "signal/noise: median over cases; corr bound: the most a corr can be with that "
-        "signal/noise and nothing else disturbing the reading; needs x: how many times "
+        "signal/noise and nothing else disturbing the reading; mean bound: that bound per case, "
+        "averaged over the cases as the goals' mean corr is; needs x: how many times "
         "further the edits would have to move that judge's reading to make the goal reachable"
     )
     return 0
