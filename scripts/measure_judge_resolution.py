@@ -14,9 +14,10 @@ editor measures with) with the independent one (dlib's landmarks, which it never
 judges only measure here: nothing is tuned on them.
 
 Run: .venv/bin/python scripts/measure_judge_resolution.py --run runs/n6k
-     --report runs/n6k/eval-v7 [--cases 20]
-(about 4 minutes for 20 cases on 2 cores). The report folder (`ohlora evaluate`'s) gives the
-cases' seeds; each case's 50 v7 asks are edited again with the default editor.
+     --report runs/n6k/eval-v7 [--cases 20] [--method calibrated]
+(about 4 minutes for 20 cases on 2 cores). The report folder (`ohlora
+evaluate`'s) gives the cases' seeds; each case's 50 v7 asks are edited again with the default
+editor (or the one `--method` names).
 """
 
 from __future__ import annotations
@@ -60,6 +61,12 @@ def main() -> int:
     ap.add_argument("--run", type=Path, required=True, help="a run with directions")
     ap.add_argument("--report", type=Path, required=True, help="an evaluate report folder")
     ap.add_argument("--cases", type=int, default=20, help="its first cases (2..200, 20)")
+    ap.add_argument(
+        "--method",
+        choices=("auto", "local", "calibrated"),
+        default="auto",
+        help="the editor whose edits are read (auto: the default, region-local on the DCGAN)",
+    )
     args = ap.parse_args()
     if not 2 <= args.cases <= 200:
         ap.error("use --cases 2..200")
@@ -74,7 +81,7 @@ def main() -> int:
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
     print(f"machine: {describe()}")
     try:
-        editor = open_editor(args.run, EditParams())
+        editor = open_editor(args.run, EditParams(method=args.method))
         judge = DlibJudge.for_run(args.run, workers=2)
     except OhloraError as e:  # no directions, no normalisation, no judge's weights, ...
         raise SystemExit(f"error: {e}") from None
@@ -97,7 +104,7 @@ def main() -> int:
     finally:
         editor.close()
         judge.close()
-    print(f"{len(seeds)} cases of {args.report} (seeds {seeds[0]}..), the default editor")
+    print(f"{len(seeds)} cases of {args.report} (seeds {seeds[0]}..), editor {editor.method}")
     print(
         "judge        property  corr asked/read  signal/noise  corr bound  mean bound  goal  "
         "needs x"
